@@ -1,0 +1,48 @@
+package io.wacanda.channel;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A customer message, normalized across platforms.
+ *
+ * @param messageId the platform's message id; the inbox is idempotent on it
+ * @param chatId where replies go (a Telegram chat, a WhatsApp number); equals {@code senderId} in
+ *     one-to-one chats
+ * @param senderId the platform's id of the customer; one session per (integration, sender)
+ * @param senderName display name when the platform gives one; empty otherwise
+ * @param replyToMessageId the message this one replies to; empty when none
+ */
+public record InboundMessage(
+    String messageId,
+    String chatId,
+    String senderId,
+    String senderName,
+    Instant timestamp,
+    MessageContent content,
+    String replyToMessageId) {
+
+  public InboundMessage {
+    Objects.requireNonNull(messageId, "messageId");
+    Objects.requireNonNull(senderId, "senderId");
+    chatId = chatId == null || chatId.isEmpty() ? senderId : chatId;
+    senderName = senderName == null ? "" : senderName;
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(content, "content");
+    replyToMessageId = replyToMessageId == null ? "" : replyToMessageId;
+  }
+
+  /** A plain text message in a one-to-one chat. */
+  public static InboundMessage text(String messageId, String senderId, String senderName,
+      Instant timestamp, String text) {
+    return new InboundMessage(messageId, senderId, senderId, senderName, timestamp,
+        new MessageContent.Text(text), "");
+  }
+
+  @Override
+  public String toString() {
+    // Message text is customer data: keep it out of logs.
+    return "InboundMessage[id=" + messageId + ", sender=" + senderId + ", content="
+        + content.getClass().getSimpleName() + "]";
+  }
+}

@@ -1,0 +1,73 @@
+package io.wacanda.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A framework-agnostic HTTP request, as a binding (JDK server, Spring MVC, a servlet) hands it to
+ * Wacanda. The body is the raw bytes as received: signatures are verified over exactly these bytes.
+ *
+ * @param path the path relative to where the handler is mounted, starting with {@code /}
+ * @param query decoded query parameters
+ * @param headers header values by name; lookups through {@link #header(String)} ignore case
+ * @param remoteAddress the client address, used for logging and rate limits; may be empty
+ */
+public record HttpRequest(
+    String method,
+    String path,
+    Map<String, List<String>> query,
+    Map<String, List<String>> headers,
+    byte[] body,
+    String remoteAddress) {
+
+  public HttpRequest {
+    method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+    Objects.requireNonNull(path, "path");
+    query = Map.copyOf(query);
+    TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((k, v) -> h.merge(k, List.copyOf(v), (a, b) -> {
+      var merged = new java.util.ArrayList<>(a);
+      merged.addAll(b);
+      return List.copyOf(merged);
+    }));
+    headers = java.util.Collections.unmodifiableMap(h);
+    Objects.requireNonNull(body, "body");
+    remoteAddress = remoteAddress == null ? "" : remoteAddress;
+  }
+
+  /** Builds a request with no query, no headers and an empty body; handy in tests. */
+  public static HttpRequest of(String method, String path) {
+    return new HttpRequest(method, path, Map.of(), Map.of(), new byte[0], "");
+  }
+
+  /** The first value of a header, ignoring case. */
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** The first value of a query parameter. */
+  public Optional<String> queryParam(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  public String bodyAsString() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  public HttpRequest withPath(String newPath) {
+    return new HttpRequest(method, newPath, query, headers, body, remoteAddress);
+  }
+
+  @Override
+  public String toString() {
+    // Never print headers (auth, signatures) or the body (customer messages).
+    return "HttpRequest[" + method + " " + path + ", " + body.length + " bytes]";
+  }
+}

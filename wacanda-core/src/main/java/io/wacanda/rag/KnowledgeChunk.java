@@ -1,0 +1,28 @@
+package io.wacanda.rag;
+
+import io.wacanda.TenantId;
+import java.util.Objects;
+
+/**
+ * One indexed passage.
+ *
+ * @param headingPath the headings it sits under, joined with {@code " > "}; empty when none
+ * @param position its order within the document, from 0
+ * @param embedding the L2-normalized vector, as embedded at ingestion
+ */
+public record KnowledgeChunk(String id, TenantId tenant, String documentId, int position,
+    String headingPath, String text, float[] embedding) {
+  public KnowledgeChunk {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(documentId, "documentId");
+    headingPath = headingPath == null ? "" : headingPath;
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(embedding, "embedding");
+  }
+
+  @Override
+  public String toString() {
+    return "KnowledgeChunk[id=" + id + ", document=" + documentId + ", position=" + position + "]";
+  }
+}
