@@ -1,0 +1,77 @@
+package io.wacanda.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wacanda.ErrorCode;
+import io.wacanda.WacandaException;
+import io.wacanda.internal.Json;
+import java.time.Duration;
+import java.util.Map;
+
+/** The one JSON envelope, and the one mapping from {@link ErrorCode} to HTTP status. */
+final class Envelope {
+  private Envelope() {}
+
+  static HttpResponse ok(Object data) {
+    return ok(200, data);
+  }
+
+  static HttpResponse ok(int status, Object data) {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("success", true);
+    root.set("data", Json.mapper().valueToTree(data));
+    return HttpResponse.json(status, Json.write(root));
+  }
+
+  static HttpResponse error(ErrorCode code, String message) {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("success", false);
+    ObjectNode error = root.putObject("error");
+    error.put("code", code.name());
+    error.put("message", message);
+    return HttpResponse.json(status(code), Json.write(root));
+  }
+
+  static HttpResponse error(WacandaException e) {
+    HttpResponse r = error(e.code(), e.getMessage());
+    if (e instanceof io.wacanda.RetryableException re && e.code() == ErrorCode.RATE_LIMITED) {
+      long s = Math.max(1, (re.retryAfter().orElse(Duration.ofSeconds(1)).toMillis() + 999) / 1000);
+      return r.withHeaders(Map.of("Retry-After", Long.toString(s)));
+    }
+    return r;
+  }
+
+  static int status(ErrorCode code) {
+    switch (code) {
+      case INVALID_REQUEST:
+      case MALFORMED_JSON:
+      case UNKNOWN_ACTION:
+      case URL_NOT_ALLOWED:
+        return 400;
+      case UNAUTHORIZED:
+      case BAD_SIGNATURE:
+        return 401;
+      case FORBIDDEN:
+        return 403;
+      case NOT_FOUND:
+        return 404;
+      case METHOD_NOT_ALLOWED:
+        return 405;
+      case CONFLICT:
+      case HANDED_OFF:
+        return 409;
+      case PAYLOAD_TOO_LARGE:
+        return 413;
+      case RATE_LIMITED:
+        return 429;
+      case CHANNEL_ERROR:
+        return 502;
+      case UNAVAILABLE:
+        return 503;
+      case UPSTREAM_TIMEOUT:
+        return 504;
+      case INTERNAL:
+      default:
+        return 500;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.wacanda.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wacanda.ErrorCode;
+import io.wacanda.WacandaException;
+import io.wacanda.internal.Json;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reading JSON request bodies with clear errors. */
+final class Requests {
+  private Requests() {}
+
+  static JsonNode jsonObject(HttpRequest request) {
+    if (request.body().length == 0) {
+      throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body is empty; send a JSON object");
+    }
+    JsonNode node;
+    try {
+      node = Json.mapper().readTree(request.body());
+    } catch (JsonProcessingException e) {
+      throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body is not valid JSON"
+          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")" : ""));
+    } catch (IOException e) {
+      throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body is not valid JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body must be a JSON object");
+    }
+    return node;
+  }
+
+  static String requiredText(JsonNode node, String field, int maxLength) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw WacandaException.invalid("'" + field + "' is required");
+    }
+    if (!v.isTextual()) {
+      throw WacandaException.invalid("'" + field + "' must be a string");
+    }
+    String s = v.asText();
+    if (s.isBlank()) {
+      throw WacandaException.invalid("'" + field + "' must not be blank");
+    }
+    if (s.length() > maxLength) {
+      throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
+    }
+    return s;
+  }
+
+  static Optional<String> optionalText(JsonNode node, String field, int maxLength) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return Optional.empty();
+    }
+    if (!v.isTextual()) {
+      throw WacandaException.invalid("'" + field + "' must be a string");
+    }
+    if (v.asText().length() > maxLength) {
+      throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
+    }
+    return Optional.of(v.asText());
+  }
+
+  /** An object of scalar values as strings (integration settings). */
+  static Map<String, String> stringMap(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isObject()) {
+      throw WacandaException.invalid("'" + field + "' must be an object");
+    }
+    var it = v.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      JsonNode value = e.getValue();
+      if (value.isNull()) {
+        out.put(e.getKey(), "");
+      } else if (value.isValueNode()) {
+        out.put(e.getKey(), value.asText());
+      } else {
+        throw WacandaException.invalid("'" + field + "." + e.getKey() + "' must be a string, "
+            + "number or boolean");
+      }
+    }
+    return out;
+  }
+
+  static int intParam(HttpRequest request, String name, int dflt, int min, int max) {
+    Optional<String> v = request.queryParam(name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.get());
+      if (n < min || n > max) {
+        throw WacandaException.invalid("'" + name + "' must be " + min + ".." + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw WacandaException.invalid("'" + name + "' must be a number");
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package io.wacanda.http.jdk;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.wacanda.http.HttpRequest;
+import io.wacanda.http.HttpResponse;
+import io.wacanda.http.WacandaHttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts a {@link WacandaHttpHandler} on the JDK's built-in {@code com.sun.net.httpserver} server.
+ * Requests run on a bounded pool (default 2 threads per core, queue 1,024; when full, the accepting
+ * thread runs the request itself, which slows accepting instead of dropping connections). Bodies
+ * are read up to the handler's size limit and no further. TCP_NODELAY is switched on
+ * ({@code sun.net.httpserver.nodelay}) unless the host set that property. Not thread-safe for
+ * start/stop; {@link #close()} is idempotent.
+ */
+public final class JdkHttpServerBinding implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JdkHttpServerBinding.class);
+
+  static {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final HttpServer server;
+  private final ThreadPoolExecutor executor;
+  private final WacandaHttpHandler handler;
+  private final String contextPath;
+  private final Duration stopDelay;
+  private boolean closed;
+
+  private JdkHttpServerBinding(Builder b) throws IOException {
+    this.handler = b.handler;
+    this.contextPath = b.contextPath;
+    this.stopDelay = b.stopDelay;
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(b.threads, b.threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(b.queueCapacity), r -> {
+          Thread t = new Thread(r, "wacanda-http-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+    this.server = HttpServer.create(b.address, b.backlog);
+    server.setExecutor(executor);
+    server.createContext(contextPath.isEmpty() ? "/" : contextPath, this::exchange);
+  }
+
+  public static Builder builder(WacandaHttpHandler handler) {
+    return new Builder(handler);
+  }
+
+  /** Starts a server on all interfaces at {@code port} (0 picks a free port). */
+  public static JdkHttpServerBinding start(WacandaHttpHandler handler, int port) {
+    return builder(handler).port(port).build().start();
+  }
+
+  public JdkHttpServerBinding start() {
+    server.start();
+    log.info("Wacanda HTTP listening on {}", server.getAddress());
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void exchange(HttpExchange ex) throws IOException {
+    try (ex) {
+      int max = handler.options().maxBodyBytes();
+      String lengthHeader = ex.getRequestHeaders().getFirst("Content-Length");
+      long declared = -1;
+      if (lengthHeader != null) {
+        try {
+          declared = Long.parseLong(lengthHeader.trim());
+        } catch (NumberFormatException e) {
+          declared = -1;
+        }
+      }
+      byte[] body;
+      if (declared > max) {
+        body = null;
+      } else {
+        body = readLimited(ex.getRequestBody(), max);
+      }
+      HttpResponse response;
+      if (body == null) {
+        // Over the limit: answer through the handler so the envelope is the usual one.
+        response = handler.handle(request(ex, new byte[max + 1]));
+      } else {
+        response = handler.handle(request(ex, body));
+      }
+      write(ex, response);
+    } catch (IOException e) {
+      log.debug("Connection problem on {} {}: {}", ex.getRequestMethod(),
+          ex.getRequestURI().getRawPath(), e.toString());
+    }
+  }
+
+  private HttpRequest request(HttpExchange ex, byte[] body) {
+    String rawPath = ex.getRequestURI().getRawPath();
+    String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    if (!contextPath.isEmpty() && path.startsWith(contextPath)) {
+      path = path.substring(contextPath.length());
+    }
+    if (path.isEmpty()) {
+      path = "/";
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    ex.getRequestHeaders().forEach(headers::put);
+    return new HttpRequest(ex.getRequestMethod(), path, query(ex.getRequestURI().getRawQuery()),
+        headers, body, ex.getRemoteAddress().getAddress().getHostAddress());
+  }
+
+  private static Map<String, List<String>> query(String raw) {
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        q.computeIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), x -> new ArrayList<>())
+            .add(URLDecoder.decode(v, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException malformed) {
+        // a malformed escape: skip the pair rather than fail the whole request
+      }
+    }
+    return q;
+  }
+
+  /** Reads at most {@code max} bytes; returns null when the body is longer. */
+  private static byte[] readLimited(InputStream in, int max) throws IOException {
+    byte[] buf = new byte[Math.min(max + 1, 8192)];
+    int len = 0;
+    int r;
+    while ((r = in.read(buf, len, buf.length - len)) != -1) {
+      len += r;
+      if (len > max) {
+        return null;
+      }
+      if (len == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.min(max + 1, buf.length * 2));
+      }
+    }
+    return java.util.Arrays.copyOf(buf, len);
+  }
+
+  private static void write(HttpExchange ex, HttpResponse response) throws IOException {
+    response.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    byte[] body = response.body();
+    boolean noBody = body.length == 0 || response.status() == 204 || response.status() == 304
+        || ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
+    if (!noBody) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** Stops accepting, lets exchanges in progress finish (up to the stop delay); idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.stop((int) Math.max(0, stopDelay.toSeconds()));
+    executor.shutdown();
+    try {
+      executor.awaitTermination(stopDelay.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("Wacanda HTTP stopped");
+  }
+
+  /** Options; defaults in each setter's javadoc. */
+  public static final class Builder {
+    private final WacandaHttpHandler handler;
+    private InetSocketAddress address = new InetSocketAddress(8080);
+    private String contextPath = "";
+    private int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    private int queueCapacity = 1024;
+    private int backlog = 1024;
+    private Duration stopDelay = Duration.ofSeconds(2);
+
+    private Builder(WacandaHttpHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** Port on all interfaces; default 8080; 0 picks a free port. */
+    public Builder port(int port) {
+      return address(new InetSocketAddress(port));
+    }
+
+    public Builder address(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Mount point, e.g. {@code /wacanda}; default the root. */
+    public Builder contextPath(String path) {
+      if (path == null || (!path.isEmpty() && (!path.startsWith("/") || path.endsWith("/")))) {
+        throw new IllegalArgumentException("contextPath must be empty or /segment, was " + path);
+      }
+      this.contextPath = path;
+      return this;
+    }
+
+    /** Request threads; default 2 per core, at least 4. */
+    public Builder threads(int n) {
+      if (n < 1 || n > 1024) {
+        throw new IllegalArgumentException("threads must be 1..1024, was " + n);
+      }
+      this.threads = n;
+      return this;
+    }
+
+    /** Requests queued before the accepting thread runs them itself; default 1,024. */
+    public Builder queueCapacity(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("queueCapacity must be >= 1, was " + n);
+      }
+      this.queueCapacity = n;
+      return this;
+    }
+
+    /** How long {@link #close()} lets exchanges finish; default 2 s. */
+    public Builder stopDelay(Duration d) {
+      this.stopDelay = Objects.requireNonNull(d, "stopDelay");
+      return this;
+    }
+
+    public JdkHttpServerBinding build() {
+      try {
+        return new JdkHttpServerBinding(this);
+      } catch (IOException e) {
+        throw new io.wacanda.WacandaException(io.wacanda.ErrorCode.UNAVAILABLE,
+            "cannot listen on " + address + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package io.wacanda.inbox;
+
+import io.wacanda.RetryableException;
+import io.wacanda.TenantId;
+import io.wacanda.WacandaException;
+import io.wacanda.channel.InboundEvent;
+import io.wacanda.internal.Ids;
+import io.wacanda.internal.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook inbox: {@link #append} stores verified events durably (idempotent on the platform's
+ * key) so the platform can be answered at once; a fixed pool of worker threads claims due events
+ * from the {@link WebhookEventStore}, hands them to the {@link EventProcessor}, and retries failures
+ * per the {@link RetryPolicy} until they are processed or dead. Workers claim through the store, so
+ * several processes sharing a database share the work; a claim whose worker died is taken again
+ * after its lease. Thread-safe. {@link #close()} stops claiming and waits for in-flight events.
+ */
+public final class WebhookInbox implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebhookInbox.class);
+
+  private final WebhookEventStore store;
+  private final EventProcessor processor;
+  private final Clock clock;
+  private final Config config;
+  private final List<Thread> workers = new ArrayList<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private long signals;
+
+  public WebhookInbox(WebhookEventStore store, EventProcessor processor, Clock clock,
+      Config config) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.processor = Objects.requireNonNull(processor, "processor");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * Stores events of one integration. Returns once they are durable; duplicates (same idempotency
+   * key) are recognised and not stored again.
+   */
+  public List<WebhookEventStore.AppendResult> append(TenantId tenant, String integrationId,
+      List<InboundEvent> events) {
+    List<WebhookEventStore.AppendResult> results = new ArrayList<>(events.size());
+    Instant now = clock.instant();
+    boolean added = false;
+    for (InboundEvent e : events) {
+      WebhookEvent event = WebhookEvent.pending(Ids.next("evt"), tenant, integrationId,
+          e.eventType(), e.idempotencyKey(), Json.writeString(e), now);
+      WebhookEventStore.AppendResult r = store.append(event);
+      added |= !r.duplicate();
+      if (r.duplicate()) {
+        log.debug("Duplicate delivery {} of integration {} ignored", e.idempotencyKey(),
+            integrationId);
+      }
+      results.add(r);
+    }
+    if (added) {
+      signal();
+    }
+    return results;
+  }
+
+  /** Decodes a stored event's payload. */
+  public static InboundEvent decode(WebhookEvent event) {
+    return Json.read(event.payload(), InboundEvent.class);
+  }
+
+  /** Starts the worker threads; idempotent. */
+  public void start() {
+    if (closed.get() || !running.compareAndSet(false, true)) {
+      return;
+    }
+    for (int i = 0; i < config.workers(); i++) {
+      Thread t = config.threadFactory().newThread(this::workLoop);
+      workers.add(t);
+      t.start();
+    }
+    log.info("Webhook inbox started with {} workers", config.workers());
+  }
+
+  /**
+   * Claims and processes due events on the calling thread until none is due; for tests and for
+   * hosts that drive processing themselves.
+   *
+   * @return how many events were handled
+   */
+  public int drain() {
+    int handled = 0;
+    List<WebhookEvent> batch;
+    while (!(batch = store.claimDue(clock.instant(), config.batchSize(), config.lease()))
+        .isEmpty()) {
+      for (WebhookEvent e : batch) {
+        handle(e);
+        handled++;
+      }
+    }
+    return handled;
+  }
+
+  private void workLoop() {
+    while (running.get()) {
+      List<WebhookEvent> batch;
+      try {
+        batch = store.claimDue(clock.instant(), config.batchSize(), config.lease());
+      } catch (RuntimeException e) {
+        log.warn("Inbox could not claim events; retrying: {}", e.toString());
+        batch = List.of();
+        await(config.pollInterval().multipliedBy(5));
+      }
+      if (batch.isEmpty()) {
+        await(config.pollInterval());
+        continue;
+      }
+      for (WebhookEvent e : batch) {
+        inFlight.incrementAndGet();
+        try {
+          handle(e);
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }
+    }
+  }
+
+  private void handle(WebhookEvent event) {
+    try {
+      processor.process(event);
+      store.markProcessed(event.tenant(), event.id(), clock.instant());
+    } catch (RetryableException e) {
+      retryOrBury(event, e, e.retryAfter().orElse(null));
+    } catch (WacandaException e) {
+      log.warn("Event {} of integration {} failed for good: {}", event.id(),
+          event.integrationId(), e.getMessage());
+      store.markDead(event.tenant(), event.id(), describe(e), clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("Event {} of integration {} failed on attempt {}", event.id(),
+          event.integrationId(), event.attempts(), e);
+      retryOrBury(event, e, null);
+    }
+  }
+
+  private void retryOrBury(WebhookEvent event, RuntimeException e, Duration requested) {
+    if (config.retryPolicy().canRetry(event.attempts())) {
+      Duration delay = config.retryPolicy().delayAfter(event.attempts(), requested);
+      store.markRetry(event.tenant(), event.id(), clock.instant().plus(delay), describe(e));
+      log.info("Event {} will be retried in {} ms (attempt {} failed: {})", event.id(),
+          delay.toMillis(), event.attempts(), e.getMessage());
+    } else {
+      store.markDead(event.tenant(), event.id(), describe(e), clock.instant());
+      log.warn("Event {} of integration {} is dead after {} attempts: {}", event.id(),
+          event.integrationId(), event.attempts(), e.getMessage());
+    }
+  }
+
+  private static String describe(RuntimeException e) {
+    String m = e.getMessage();
+    String s = e instanceof WacandaException w ? w.code() + ": " + m
+        : e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    return s.length() > 1000 ? s.substring(0, 1000) : s;
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      signals++;
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void await(Duration d) {
+    lock.lock();
+    try {
+      if (signals > 0) {
+        signals--;
+        return;
+      }
+      work.await(d.toNanos(), TimeUnit.NANOSECONDS);
+      if (signals > 0) {
+        signals--;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.set(false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops claiming, waits up to the drain timeout for in-flight events; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    running.set(false);
+    lock.lock();
+    try {
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    for (Thread t : workers) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    int left = inFlight.get();
+    if (left > 0) {
+      log.warn("Inbox closed with {} events still in flight; their leases will expire and "
+          + "they will be processed again", left);
+    } else {
+      log.info("Webhook inbox stopped");
+    }
+  }
+
+  /**
+   * Inbox settings.
+   *
+   * @param workers worker threads; default 4
+   * @param batchSize events claimed per store call; default 8
+   * @param pollInterval how long an idle worker waits before polling again (appends wake it at
+   *     once); default 500 ms
+   * @param lease how long a claim holds before another worker may take the event; default 5 min
+   * @param drainTimeout how long {@link #close()} waits for in-flight events; default 10 s
+   */
+  public record Config(int workers, int batchSize, Duration pollInterval, Duration lease,
+      Duration drainTimeout, RetryPolicy retryPolicy, ThreadFactory threadFactory) {
+    public Config {
+      if (workers < 1 || workers > 256) {
+        throw new IllegalArgumentException("workers must be 1..256, was " + workers);
+      }
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+      }
+      Objects.requireNonNull(pollInterval, "pollInterval");
+      Objects.requireNonNull(lease, "lease");
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+      Objects.requireNonNull(retryPolicy, "retryPolicy");
+      Objects.requireNonNull(threadFactory, "threadFactory");
+    }
+
+    public static Config defaults() {
+      return new Config(4, 8, Duration.ofMillis(500), Duration.ofMinutes(5),
+          Duration.ofSeconds(10), RetryPolicy.DEFAULT, namedThreads("wacanda-inbox"));
+    }
+
+    public Config withWorkers(int n) {
+      return new Config(n, batchSize, pollInterval, lease, drainTimeout, retryPolicy,
+          threadFactory);
+    }
+
+    public Config withRetryPolicy(RetryPolicy policy) {
+      return new Config(workers, batchSize, pollInterval, lease, drainTimeout, policy,
+          threadFactory);
+    }
+
+    public Config withPollInterval(Duration d) {
+      return new Config(workers, batchSize, d, lease, drainTimeout, retryPolicy, threadFactory);
+    }
+
+    public Config withLease(Duration d) {
+      return new Config(workers, batchSize, pollInterval, d, drainTimeout, retryPolicy,
+          threadFactory);
+    }
+  }
+
+  /** Daemon threads named {@code prefix-N}. */
+  public static ThreadFactory namedThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
