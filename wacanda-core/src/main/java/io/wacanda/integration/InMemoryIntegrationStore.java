@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryIntegrationStore implements IntegrationStore {
   private static final Comparator<Stored> OLDEST_FIRST =
-      Comparator.comparing((Stored s) -> s.integration().createdAt()).thenComparingLong(Stored::seq);
+      Comparator.comparing((Stored s) -> s.integration().createdAt())
+          .thenComparingLong(Stored::seq);
 
   private final Object lock = new Object();
   private final Map<String, Stored> byId = new ConcurrentHashMap<>();

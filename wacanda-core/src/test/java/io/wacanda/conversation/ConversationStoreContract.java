@@ -327,7 +327,8 @@ public abstract class ConversationStoreContract {
     store.appendMessage(inbound("m-3", recent, "", todayStart));
     store.appendMessage(inbound("m-4", recent, "", now.minusSeconds(60)));
     store.appendMessage(message("m-5", recent, "reply-5", now.minusSeconds(59)));
-    store.recordTurn(turn("t-1", recent, "telegram", now.minusSeconds(59), Duration.ofMillis(1500)));
+    store.recordTurn(
+        turn("t-1", recent, "telegram", now.minusSeconds(59), Duration.ofMillis(1500)));
     store.recordTurn(turn("t-2", stale, "telegram", T0, Duration.ofMillis(2500)));
     store.recordTurn(turn("t-3", recent, "telegram", todayStart, Duration.ofMillis(500)));
     ChatSession elsewhere = open(TENANT_A, INTEGRATION_A2, "user-1", now);

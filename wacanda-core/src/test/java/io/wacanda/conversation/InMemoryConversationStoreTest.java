@@ -29,13 +29,14 @@ class InMemoryConversationStoreTest extends ConversationStoreContract {
   @Test
   void reopeningAClosedSessionLeavesTheNewerOpenSessionInPlace() {
     InMemoryConversationStore store = new InMemoryConversationStore();
-    ChatSession closed =
-        store.openSession(TENANT_A, INTEGRATION_A, "user-1", "", "", T0).withState(SessionState.CLOSED);
+    ChatSession closed = store.openSession(TENANT_A, INTEGRATION_A, "user-1", "", "", T0)
+        .withState(SessionState.CLOSED);
     store.updateSession(closed);
     ChatSession current = store.openSession(TENANT_A, INTEGRATION_A, "user-1", "", "", T0);
 
     store.updateSession(closed.withState(SessionState.BOT));
 
-    assertThat(store.openSession(TENANT_A, INTEGRATION_A, "user-1", "", "", T0)).isEqualTo(current);
+    assertThat(store.openSession(TENANT_A, INTEGRATION_A, "user-1", "", "", T0))
+        .isEqualTo(current);
   }
 }

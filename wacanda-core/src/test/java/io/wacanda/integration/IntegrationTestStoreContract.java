@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wacanda.ErrorCode;
 import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
+import io.wacanda.integration.IntegrationTestStore.Tally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,17 +92,17 @@ public abstract class IntegrationTestStoreContract {
     store.save(run("run-4", TENANT_A, INTEGRATION_A, true, T0.plusSeconds(3)));
     store.save(run("run-5", TENANT_A, INTEGRATION_A2, false, T0));
 
-    IntegrationTestStore.Tally tally = store.tally(TENANT_A, INTEGRATION_A);
+    Tally tally = store.tally(TENANT_A, INTEGRATION_A);
 
-    assertThat(tally).isEqualTo(new IntegrationTestStore.Tally(4, 3));
+    assertThat(tally).isEqualTo(new Tally(4, 3));
     assertThat(tally.successRate()).isEqualTo(0.75);
   }
 
   @Test
   void tallyOfUntestedIntegrationIsZero() {
-    IntegrationTestStore.Tally tally = store.tally(TENANT_A, INTEGRATION_A);
+    Tally tally = store.tally(TENANT_A, INTEGRATION_A);
 
-    assertThat(tally).isEqualTo(new IntegrationTestStore.Tally(0, 0));
+    assertThat(tally).isEqualTo(new Tally(0, 0));
     assertThat(tally.successRate()).isZero();
   }
 
@@ -115,7 +116,7 @@ public abstract class IntegrationTestStoreContract {
     store.deleteAll(TENANT_A, INTEGRATION_A);
 
     assertThat(store.list(TENANT_A, INTEGRATION_A, 10)).isEmpty();
-    assertThat(store.tally(TENANT_A, INTEGRATION_A)).isEqualTo(new IntegrationTestStore.Tally(0, 0));
+    assertThat(store.tally(TENANT_A, INTEGRATION_A)).isEqualTo(new Tally(0, 0));
     assertThat(store.list(TENANT_A, INTEGRATION_A2, 10)).containsExactly(kept);
   }
 
@@ -125,7 +126,7 @@ public abstract class IntegrationTestStoreContract {
     store.save(saved);
 
     assertThat(store.list(TENANT_B, INTEGRATION_A, 10)).isEmpty();
-    assertThat(store.tally(TENANT_B, INTEGRATION_A)).isEqualTo(new IntegrationTestStore.Tally(0, 0));
+    assertThat(store.tally(TENANT_B, INTEGRATION_A)).isEqualTo(new Tally(0, 0));
     store.deleteAll(TENANT_B, INTEGRATION_A);
 
     assertThat(store.list(TENANT_A, INTEGRATION_A, 10)).containsExactly(saved);
@@ -157,7 +158,7 @@ public abstract class IntegrationTestStoreContract {
     });
 
     assertThat(store.tally(TENANT_A, INTEGRATION_A))
-        .isEqualTo(new IntegrationTestStore.Tally(400, 200));
+        .isEqualTo(new Tally(400, 200));
     assertThat(store.list(TENANT_A, INTEGRATION_A, 1))
         .extracting(IntegrationTestResult::id).containsExactly("run-399");
   }
