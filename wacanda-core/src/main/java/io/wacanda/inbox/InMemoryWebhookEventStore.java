@@ -1,0 +1,239 @@
+package io.wacanda.inbox;
+
+import io.wacanda.TenantId;
+import io.wacanda.WacandaException;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link WebhookEventStore} held in memory: events by id, with indexes by (tenant, integration,
+ * idempotency key), by integration, and two queues ordered by creation time, one of PENDING and
+ * PROCESSING events for claiming, one of PROCESSED and DEAD events for retention. Thread-safe:
+ * {@link #find} is lock-free, every other call takes one lock, so no event is claimed twice.
+ * Everything is lost when the process stops; use {@code wacanda-jdbc} for durability.
+ *
+ * <p>Marking an unknown event, another tenant's event or a terminal (PROCESSED, DEAD) one changes
+ * nothing.
+ */
+public final class InMemoryWebhookEventStore implements WebhookEventStore {
+  private static final Comparator<Stored> NEWEST_FIRST =
+      Comparator.comparing(Stored::slot).reversed();
+
+  private final Object lock = new Object();
+  private final Map<String, Stored> byId = new ConcurrentHashMap<>();
+  private final Map<DedupKey, String> idByKey = new HashMap<>();
+  private final Map<Scope, Set<String>> idsByIntegration = new HashMap<>();
+  private final NavigableSet<Slot> live = new TreeSet<>();
+  private final NavigableSet<Slot> terminal = new TreeSet<>();
+  private long nextSeq;
+
+  @Inject
+  public InMemoryWebhookEventStore() {}
+
+  @Override
+  public AppendResult append(WebhookEvent event) {
+    synchronized (lock) {
+      DedupKey key = DedupKey.of(event);
+      String earlierId = idByKey.get(key);
+      if (earlierId != null) {
+        return new AppendResult(byId.get(earlierId).event(), true);
+      }
+      if (byId.containsKey(event.id())) {
+        throw WacandaException.conflict("webhook event id already in use: " + event.id());
+      }
+      Stored stored = new Stored(event, new Slot(event.createdAt(), nextSeq++, event.id()));
+      byId.put(event.id(), stored);
+      idByKey.put(key, event.id());
+      idsByIntegration.computeIfAbsent(Scope.of(event), s -> new HashSet<>()).add(event.id());
+      queueOf(event.status()).add(stored.slot());
+      return new AppendResult(event, false);
+    }
+  }
+
+  @Override
+  public List<WebhookEvent> claimDue(Instant now, int max, Duration lease) {
+    if (max < 1) {
+      throw WacandaException.invalid("max must be positive, was " + max);
+    }
+    if (lease.isNegative() || lease.isZero()) {
+      throw WacandaException.invalid("lease must be positive, was " + lease);
+    }
+    Instant leaseUntil = now.plus(lease);
+    List<WebhookEvent> claimed = new ArrayList<>();
+    synchronized (lock) {
+      for (Slot slot : live) {
+        if (claimed.size() == max) {
+          break;
+        }
+        Stored stored = byId.get(slot.id());
+        WebhookEvent e = stored.event();
+        if (isDue(e, now)) {
+          WebhookEvent next = new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+              e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.PROCESSING,
+              e.attempts() + 1, e.nextAttemptAt(), Optional.of(leaseUntil), e.lastError(),
+              e.createdAt(), e.processedAt());
+          byId.put(e.id(), new Stored(next, stored.slot()));
+          claimed.add(next);
+        }
+      }
+    }
+    return claimed;
+  }
+
+  @Override
+  public void markProcessed(TenantId tenant, String eventId, Instant at) {
+    transition(tenant, eventId, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+        e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.PROCESSED, e.attempts(),
+        e.nextAttemptAt(), Optional.empty(), e.lastError(), e.createdAt(), Optional.of(at)));
+  }
+
+  @Override
+  public void markRetry(TenantId tenant, String eventId, Instant nextAttemptAt, String error) {
+    transition(tenant, eventId, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+        e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.PENDING, e.attempts(),
+        nextAttemptAt, Optional.empty(), error, e.createdAt(), e.processedAt()));
+  }
+
+  @Override
+  public void markDead(TenantId tenant, String eventId, String error, Instant at) {
+    transition(tenant, eventId, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+        e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.DEAD, e.attempts(),
+        e.nextAttemptAt(), Optional.empty(), error, e.createdAt(), Optional.of(at)));
+  }
+
+  @Override
+  public Optional<WebhookEvent> find(TenantId tenant, String eventId) {
+    return Optional.ofNullable(byId.get(eventId))
+        .map(Stored::event)
+        .filter(e -> e.tenant().equals(tenant));
+  }
+
+  @Override
+  public List<WebhookEvent> list(TenantId tenant, String integrationId,
+      Optional<EventStatus> status, int limit) {
+    if (limit < 1) {
+      throw WacandaException.invalid("limit must be positive, was " + limit);
+    }
+    return integrationEvents(tenant, integrationId).stream()
+        .filter(s -> status.isEmpty() || s.event().status() == status.get())
+        .sorted(NEWEST_FIRST)
+        .limit(limit)
+        .map(Stored::event)
+        .toList();
+  }
+
+  @Override
+  public Map<EventStatus, Long> countByStatus(TenantId tenant, String integrationId) {
+    Map<EventStatus, Long> counts = new EnumMap<>(EventStatus.class);
+    for (EventStatus status : EventStatus.values()) {
+      counts.put(status, 0L);
+    }
+    for (Stored stored : integrationEvents(tenant, integrationId)) {
+      counts.merge(stored.event().status(), 1L, Long::sum);
+    }
+    return counts;
+  }
+
+  @Override
+  public int deleteTerminalBefore(Instant cutoff, int batchSize) {
+    if (batchSize < 1) {
+      throw WacandaException.invalid("batchSize must be positive, was " + batchSize);
+    }
+    synchronized (lock) {
+      int deleted = 0;
+      while (deleted < batchSize && !terminal.isEmpty()
+          && terminal.first().createdAt().isBefore(cutoff)) {
+        Slot slot = terminal.pollFirst();
+        WebhookEvent event = byId.remove(slot.id()).event();
+        idByKey.remove(DedupKey.of(event));
+        Scope scope = Scope.of(event);
+        Set<String> ids = idsByIntegration.get(scope);
+        ids.remove(event.id());
+        if (ids.isEmpty()) {
+          idsByIntegration.remove(scope);
+        }
+        deleted++;
+      }
+      return deleted;
+    }
+  }
+
+  private static boolean isDue(WebhookEvent e, Instant now) {
+    return switch (e.status()) {
+      case PENDING -> !e.nextAttemptAt().isAfter(now);
+      case PROCESSING -> e.leaseUntil().map(until -> !until.isAfter(now)).orElse(true);
+      case PROCESSED, DEAD -> false;
+    };
+  }
+
+  private void transition(TenantId tenant, String eventId, UnaryOperator<WebhookEvent> change) {
+    synchronized (lock) {
+      Stored stored = byId.get(eventId);
+      if (stored == null || !stored.event().tenant().equals(tenant)
+          || isTerminal(stored.event().status())) {
+        return;
+      }
+      WebhookEvent next = change.apply(stored.event());
+      byId.put(eventId, new Stored(next, stored.slot()));
+      if (isTerminal(next.status())) {
+        live.remove(stored.slot());
+        terminal.add(stored.slot());
+      }
+    }
+  }
+
+  private List<Stored> integrationEvents(TenantId tenant, String integrationId) {
+    List<Stored> rows = new ArrayList<>();
+    synchronized (lock) {
+      for (String id : idsByIntegration.getOrDefault(new Scope(tenant, integrationId), Set.of())) {
+        rows.add(byId.get(id));
+      }
+    }
+    return rows;
+  }
+
+  private NavigableSet<Slot> queueOf(EventStatus status) {
+    return isTerminal(status) ? terminal : live;
+  }
+
+  private static boolean isTerminal(EventStatus status) {
+    return status == EventStatus.PROCESSED || status == EventStatus.DEAD;
+  }
+
+  private record Stored(WebhookEvent event, Slot slot) {}
+
+  /** Position in a queue: creation time, then arrival order. */
+  private record Slot(Instant createdAt, long seq, String id) implements Comparable<Slot> {
+    @Override
+    public int compareTo(Slot other) {
+      int byCreated = createdAt.compareTo(other.createdAt);
+      return byCreated != 0 ? byCreated : Long.compare(seq, other.seq);
+    }
+  }
+
+  private record DedupKey(TenantId tenant, String integrationId, String idempotencyKey) {
+    static DedupKey of(WebhookEvent event) {
+      return new DedupKey(event.tenant(), event.integrationId(), event.idempotencyKey());
+    }
+  }
+
+  private record Scope(TenantId tenant, String integrationId) {
+    static Scope of(WebhookEvent event) {
+      return new Scope(event.tenant(), event.integrationId());
+    }
+  }
+}

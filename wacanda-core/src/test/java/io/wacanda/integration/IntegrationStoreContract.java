@@ -1,0 +1,246 @@
+package io.wacanda.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wacanda.ErrorCode;
+import io.wacanda.TenantId;
+import io.wacanda.WacandaException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Behaviour every {@link IntegrationStore} must have. Extend it and return a new, empty store from
+ * {@link #newStore()}; every test uses only the tenants declared here.
+ */
+public abstract class IntegrationStoreContract {
+  protected static final TenantId TENANT_A = TenantId.of("tenant-a");
+  protected static final TenantId TENANT_B = TenantId.of("tenant-b");
+  protected static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+
+  private IntegrationStore store;
+
+  /** A new, empty store. */
+  protected abstract IntegrationStore newStore();
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  protected static Integration integration(String id, TenantId tenant, Instant createdAt) {
+    return new Integration(id, tenant, "telegram", "Support " + id, true,
+        IntegrationStatus.of(ConnectionState.DISCONNECTED, "", createdAt),
+        Map.of("mode", "polling"),
+        Optional.of(new SealedSecrets("k1", "c2VhbGVk")),
+        "hash-" + id, "wk_" + id, createdAt, createdAt);
+  }
+
+  @Test
+  void savedIntegrationRoundTrips() {
+    Integration saved = integration("int-1", TENANT_A, T0);
+
+    store.save(saved);
+
+    assertThat(store.find(TENANT_A, "int-1")).contains(saved);
+  }
+
+  @Test
+  void findOfUnknownIdIsEmpty() {
+    assertThat(store.find(TENANT_A, "missing")).isEmpty();
+    assertThat(store.findForRouting("missing")).isEmpty();
+    assertThat(store.findByApiKeyHash("hash-missing")).isEmpty();
+  }
+
+  @Test
+  void saveReplacesIntegrationWithSameId() {
+    Integration original = integration("int-1", TENANT_A, T0);
+    store.save(original);
+    Integration updated = original
+        .withStatus(IntegrationStatus.of(ConnectionState.CONNECTED, "ok", T0.plusSeconds(5)),
+            T0.plusSeconds(5))
+        .withEnabled(false, T0.plusSeconds(6));
+
+    store.save(updated);
+
+    assertThat(store.find(TENANT_A, "int-1")).contains(updated);
+    assertThat(store.list(TENANT_A)).containsExactly(updated);
+  }
+
+  @Test
+  void listReturnsTenantsIntegrationsOldestFirst() {
+    Integration newest = integration("int-c", TENANT_A, T0.plusSeconds(20));
+    Integration oldest = integration("int-a", TENANT_A, T0);
+    Integration middle = integration("int-b", TENANT_A, T0.plusSeconds(10));
+    store.save(newest);
+    store.save(oldest);
+    store.save(middle);
+
+    assertThat(store.list(TENANT_A)).containsExactly(oldest, middle, newest);
+  }
+
+  @Test
+  void listOfTenantWithoutIntegrationsIsEmpty() {
+    assertThat(store.list(TENANT_A)).isEmpty();
+  }
+
+  @Test
+  void deleteRemovesIntegrationAndReportsWhetherItExisted() {
+    Integration saved = integration("int-1", TENANT_A, T0);
+    store.save(saved);
+
+    assertThat(store.delete(TENANT_A, "int-1")).isTrue();
+    assertThat(store.delete(TENANT_A, "int-1")).isFalse();
+
+    assertThat(store.find(TENANT_A, "int-1")).isEmpty();
+    assertThat(store.findForRouting("int-1")).isEmpty();
+    assertThat(store.findByApiKeyHash(saved.apiKeyHash())).isEmpty();
+    assertThat(store.list(TENANT_A)).isEmpty();
+  }
+
+  @Test
+  void routingLookupFindsIntegrationByIdAlone() {
+    Integration saved = integration("int-1", TENANT_B, T0);
+    store.save(saved);
+
+    assertThat(store.findForRouting("int-1")).contains(saved);
+  }
+
+  @Test
+  void routingLookupFindsIntegrationByApiKeyHash() {
+    Integration saved = integration("int-1", TENANT_B, T0);
+    store.save(saved);
+
+    assertThat(store.findByApiKeyHash("hash-int-1")).contains(saved);
+  }
+
+  @Test
+  void keyRotationRetiresOldHash() {
+    Integration saved = integration("int-1", TENANT_A, T0);
+    store.save(saved);
+    Integration rotated = saved.withApiKey("hash-rotated", "wk_rot", T0.plusSeconds(60));
+
+    store.save(rotated);
+
+    assertThat(store.findByApiKeyHash("hash-int-1")).isEmpty();
+    assertThat(store.findByApiKeyHash("hash-rotated")).contains(rotated);
+  }
+
+  @Test
+  void listEnabledReturnsEnabledIntegrationsOfEveryTenant() {
+    Integration enabledA = integration("int-a", TENANT_A, T0);
+    Integration disabledA = integration("int-a2", TENANT_A, T0).withEnabled(false, T0);
+    Integration enabledB = integration("int-b", TENANT_B, T0);
+    store.save(enabledA);
+    store.save(disabledA);
+    store.save(enabledB);
+
+    assertThat(store.listEnabled()).containsExactlyInAnyOrder(enabledA, enabledB);
+  }
+
+  @Test
+  void tenantCannotFindListOrDeleteAnotherTenantsIntegration() {
+    Integration saved = integration("int-1", TENANT_A, T0);
+    store.save(saved);
+
+    assertThat(store.find(TENANT_B, "int-1")).isEmpty();
+    assertThat(store.list(TENANT_B)).isEmpty();
+    assertThat(store.delete(TENANT_B, "int-1")).isFalse();
+
+    assertThat(store.find(TENANT_A, "int-1")).contains(saved);
+  }
+
+  @Test
+  void saveWithAnotherTenantsIdFailsWithConflictAndKeepsTheOriginal() {
+    Integration original = integration("int-1", TENANT_A, T0);
+    store.save(original);
+    Integration hijack = new Integration("int-1", TENANT_B, "custom", "Hijack", true,
+        original.status(), Map.of(), Optional.empty(), "hash-hijack", "wk_hij", T0, T0);
+
+    assertThatThrownBy(() -> store.save(hijack))
+        .isInstanceOfSatisfying(WacandaException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+
+    assertThat(store.find(TENANT_A, "int-1")).contains(original);
+    assertThat(store.findForRouting("int-1")).contains(original);
+    assertThat(store.find(TENANT_B, "int-1")).isEmpty();
+    assertThat(store.list(TENANT_B)).isEmpty();
+    assertThat(store.findByApiKeyHash("hash-hijack")).isEmpty();
+  }
+
+  @Test
+  void concurrentSavesOfDistinctIntegrationsAreAllKept() throws Exception {
+    AtomicInteger next = new AtomicInteger();
+
+    concurrently(8, () -> {
+      for (int i = 0; i < 50; i++) {
+        int n = next.getAndIncrement();
+        store.save(integration("int-" + n, TENANT_A, T0.plusSeconds(n)));
+      }
+      return null;
+    });
+
+    List<Integration> listed = store.list(TENANT_A);
+    assertThat(listed).hasSize(400);
+    assertThat(listed).extracting(Integration::createdAt).isSorted();
+    assertThat(store.findByApiKeyHash("hash-int-399")).isPresent();
+  }
+
+  @Test
+  void concurrentKeyRotationsLeaveOnlyTheStoredHashRoutable() throws Exception {
+    Integration original = integration("int-1", TENANT_A, T0);
+    store.save(original);
+    AtomicInteger next = new AtomicInteger();
+
+    concurrently(8, () -> {
+      for (int i = 0; i < 25; i++) {
+        int n = next.getAndIncrement();
+        store.save(original.withApiKey("hash-" + n, "wk_" + n, T0.plusSeconds(n)));
+      }
+      return null;
+    });
+
+    String storedHash = store.find(TENANT_A, "int-1").orElseThrow().apiKeyHash();
+    for (int n = 0; n < 200; n++) {
+      String hash = "hash-" + n;
+      assertThat(store.findByApiKeyHash(hash).isPresent())
+          .as("routable by %s", hash)
+          .isEqualTo(hash.equals(storedHash));
+    }
+    assertThat(store.findByApiKeyHash(original.apiKeyHash())).isEmpty();
+  }
+
+  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          return task.call();
+        }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
