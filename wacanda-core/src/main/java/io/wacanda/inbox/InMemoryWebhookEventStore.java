@@ -95,22 +95,24 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
   }
 
   @Override
-  public void markProcessed(TenantId tenant, String eventId, Instant at) {
-    transition(tenant, eventId, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+  public boolean markProcessed(TenantId tenant, String eventId, int attempt, Instant at) {
+    return transition(tenant, eventId, attempt, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
         e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.PROCESSED, e.attempts(),
         e.nextAttemptAt(), Optional.empty(), e.lastError(), e.createdAt(), Optional.of(at)));
   }
 
   @Override
-  public void markRetry(TenantId tenant, String eventId, Instant nextAttemptAt, String error) {
-    transition(tenant, eventId, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+  public boolean markRetry(TenantId tenant, String eventId, int attempt, Instant nextAttemptAt,
+      String error) {
+    return transition(tenant, eventId, attempt, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
         e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.PENDING, e.attempts(),
         nextAttemptAt, Optional.empty(), error, e.createdAt(), e.processedAt()));
   }
 
   @Override
-  public void markDead(TenantId tenant, String eventId, String error, Instant at) {
-    transition(tenant, eventId, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
+  public boolean markDead(TenantId tenant, String eventId, int attempt, String error,
+      Instant at) {
+    return transition(tenant, eventId, attempt, e -> new WebhookEvent(e.id(), e.tenant(), e.integrationId(),
         e.eventType(), e.idempotencyKey(), e.payload(), EventStatus.DEAD, e.attempts(),
         e.nextAttemptAt(), Optional.empty(), error, e.createdAt(), Optional.of(at)));
   }
@@ -180,12 +182,14 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
     };
   }
 
-  private void transition(TenantId tenant, String eventId, UnaryOperator<WebhookEvent> change) {
+  private boolean transition(TenantId tenant, String eventId, int attempt,
+      UnaryOperator<WebhookEvent> change) {
     synchronized (lock) {
       Stored stored = byId.get(eventId);
       if (stored == null || !stored.event().tenant().equals(tenant)
-          || isTerminal(stored.event().status())) {
-        return;
+          || stored.event().status() != EventStatus.PROCESSING
+          || stored.event().attempts() != attempt) {
+        return false;
       }
       WebhookEvent next = change.apply(stored.event());
       byId.put(eventId, new Stored(next, stored.slot()));
@@ -193,6 +197,7 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
         live.remove(stored.slot());
         terminal.add(stored.slot());
       }
+      return true;
     }
   }
 

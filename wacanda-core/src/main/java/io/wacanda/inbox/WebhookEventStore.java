@@ -28,13 +28,22 @@ public interface WebhookEventStore {
    */
   List<WebhookEvent> claimDue(Instant now, int max, Duration lease);
 
-  void markProcessed(TenantId tenant, String eventId, Instant at);
+  /**
+   * Marks a claimed event processed. Like every {@code mark*} call, it applies only while the event
+   * is PROCESSING under the claim that gave it {@code attempt} attempts: a worker whose lease ran
+   * out and whose event another worker re-claimed changes nothing.
+   *
+   * @param attempt {@link WebhookEvent#attempts()} of the event as claimed
+   * @return whether the change was applied
+   */
+  boolean markProcessed(TenantId tenant, String eventId, int attempt, Instant at);
 
   /** Back to PENDING, due at {@code nextAttemptAt}, with the error of the failed attempt. */
-  void markRetry(TenantId tenant, String eventId, Instant nextAttemptAt, String error);
+  boolean markRetry(TenantId tenant, String eventId, int attempt, Instant nextAttemptAt,
+      String error);
 
-  /** Terminal failure after the last attempt. */
-  void markDead(TenantId tenant, String eventId, String error, Instant at);
+  /** Terminal failure after the last attempt (or a failure no retry can fix). */
+  boolean markDead(TenantId tenant, String eventId, int attempt, String error, Instant at);
 
   Optional<WebhookEvent> find(TenantId tenant, String eventId);
 

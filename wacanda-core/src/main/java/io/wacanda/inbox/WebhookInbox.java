@@ -143,13 +143,14 @@ public final class WebhookInbox implements AutoCloseable {
   private void handle(WebhookEvent event) {
     try {
       processor.process(event);
-      store.markProcessed(event.tenant(), event.id(), clock.instant());
+      store.markProcessed(event.tenant(), event.id(), event.attempts(), clock.instant());
     } catch (RetryableException e) {
       retryOrBury(event, e, e.retryAfter().orElse(null));
     } catch (WacandaException e) {
       log.warn("Event {} of integration {} failed for good: {}", event.id(),
           event.integrationId(), e.getMessage());
-      store.markDead(event.tenant(), event.id(), describe(e), clock.instant());
+      store.markDead(event.tenant(), event.id(), event.attempts(), describe(e),
+          clock.instant());
     } catch (RuntimeException e) {
       log.warn("Event {} of integration {} failed on attempt {}", event.id(),
           event.integrationId(), event.attempts(), e);
@@ -160,11 +161,13 @@ public final class WebhookInbox implements AutoCloseable {
   private void retryOrBury(WebhookEvent event, RuntimeException e, Duration requested) {
     if (config.retryPolicy().canRetry(event.attempts())) {
       Duration delay = config.retryPolicy().delayAfter(event.attempts(), requested);
-      store.markRetry(event.tenant(), event.id(), clock.instant().plus(delay), describe(e));
+      store.markRetry(event.tenant(), event.id(), event.attempts(),
+          clock.instant().plus(delay), describe(e));
       log.info("Event {} will be retried in {} ms (attempt {} failed: {})", event.id(),
           delay.toMillis(), event.attempts(), e.getMessage());
     } else {
-      store.markDead(event.tenant(), event.id(), describe(e), clock.instant());
+      store.markDead(event.tenant(), event.id(), event.attempts(), describe(e),
+          clock.instant());
       log.warn("Event {} of integration {} is dead after {} attempts: {}", event.id(),
           event.integrationId(), event.attempts(), e.getMessage());
     }

@@ -97,7 +97,7 @@ public abstract class WebhookEventStoreContract {
   void redeliveryOfProcessedEventIsStillADuplicate() {
     store.append(event("e-1", TENANT_A, INTEGRATION_A, "wamid.1", T0));
     store.claimDue(T0, 1, LEASE);
-    store.markProcessed(TENANT_A, "e-1", T0.plusSeconds(1));
+    store.markProcessed(TENANT_A, "e-1", 1, T0.plusSeconds(1));
 
     AppendResult result =
         store.append(event("e-2", TENANT_A, INTEGRATION_A, "wamid.1", T0.plusSeconds(3600)));
@@ -212,7 +212,7 @@ public abstract class WebhookEventStoreContract {
     store.claimDue(T0, 10, LEASE);
     Instant nextAttempt = T0.plusSeconds(60);
 
-    store.markRetry(TENANT_A, "e-1", nextAttempt, "timeout calling the model");
+    store.markRetry(TENANT_A, "e-1", 1, nextAttempt, "timeout calling the model");
 
     WebhookEvent retried = stored(TENANT_A, "e-1");
     assertThat(retried.status()).isEqualTo(EventStatus.PENDING);
@@ -230,7 +230,7 @@ public abstract class WebhookEventStoreContract {
     store.append(event("e-1", T0));
     store.claimDue(T0, 10, LEASE);
 
-    store.markProcessed(TENANT_A, "e-1", T0.plusSeconds(2));
+    store.markProcessed(TENANT_A, "e-1", 1, T0.plusSeconds(2));
 
     WebhookEvent processed = stored(TENANT_A, "e-1");
     assertThat(processed.status()).isEqualTo(EventStatus.PROCESSED);
@@ -244,7 +244,7 @@ public abstract class WebhookEventStoreContract {
     store.append(event("e-1", T0));
     store.claimDue(T0, 10, LEASE);
 
-    store.markDead(TENANT_A, "e-1", "channel refused: 403", T0.plusSeconds(2));
+    store.markDead(TENANT_A, "e-1", 1, "channel refused: 403", T0.plusSeconds(2));
 
     WebhookEvent dead = stored(TENANT_A, "e-1");
     assertThat(dead.status()).isEqualTo(EventStatus.DEAD);
@@ -259,15 +259,15 @@ public abstract class WebhookEventStoreContract {
     store.append(event("e-1", T0));
     store.append(event("e-2", T0));
     store.claimDue(T0, 10, LEASE);
-    store.markProcessed(TENANT_A, "e-1", T0.plusSeconds(1));
-    store.markDead(TENANT_A, "e-2", "gave up", T0.plusSeconds(1));
+    store.markProcessed(TENANT_A, "e-1", 1, T0.plusSeconds(1));
+    store.markDead(TENANT_A, "e-2", 1, "gave up", T0.plusSeconds(1));
     WebhookEvent processed = stored(TENANT_A, "e-1");
     WebhookEvent dead = stored(TENANT_A, "e-2");
 
-    store.markRetry(TENANT_A, "e-1", T0.plusSeconds(5), "late failure");
-    store.markDead(TENANT_A, "e-1", "late failure", T0.plusSeconds(5));
-    store.markRetry(TENANT_A, "e-2", T0.plusSeconds(5), "late failure");
-    store.markProcessed(TENANT_A, "e-2", T0.plusSeconds(5));
+    store.markRetry(TENANT_A, "e-1", 1, T0.plusSeconds(5), "late failure");
+    store.markDead(TENANT_A, "e-1", 1, "late failure", T0.plusSeconds(5));
+    store.markRetry(TENANT_A, "e-2", 1, T0.plusSeconds(5), "late failure");
+    store.markProcessed(TENANT_A, "e-2", 1, T0.plusSeconds(5));
 
     assertThat(stored(TENANT_A, "e-1")).isEqualTo(processed);
     assertThat(stored(TENANT_A, "e-2")).isEqualTo(dead);
@@ -275,10 +275,33 @@ public abstract class WebhookEventStoreContract {
   }
 
   @Test
+  void aStaleWorkerCannotChangeAnEventAnotherWorkerReclaimed() {
+    store.append(event("e-1", T0));
+    WebhookEvent first = store.claimDue(T0, 10, LEASE).get(0);
+    Instant afterLease = T0.plus(LEASE).plusSeconds(1);
+    WebhookEvent second = store.claimDue(afterLease, 10, LEASE).get(0);
+    assertThat(second.attempts()).isEqualTo(first.attempts() + 1);
+
+    assertThat(store.markRetry(TENANT_A, "e-1", first.attempts(), afterLease, "stale")).isFalse();
+    assertThat(store.markProcessed(TENANT_A, "e-1", first.attempts(), afterLease)).isFalse();
+    assertThat(stored(TENANT_A, "e-1").status()).isEqualTo(EventStatus.PROCESSING);
+
+    assertThat(store.markProcessed(TENANT_A, "e-1", second.attempts(), afterLease)).isTrue();
+    assertThat(stored(TENANT_A, "e-1").status()).isEqualTo(EventStatus.PROCESSED);
+  }
+
+  @Test
+  void anEventThatWasNotClaimedCannotBeMarked() {
+    store.append(event("e-1", T0));
+    assertThat(store.markProcessed(TENANT_A, "e-1", 0, T0)).isFalse();
+    assertThat(stored(TENANT_A, "e-1").status()).isEqualTo(EventStatus.PENDING);
+  }
+
+  @Test
   void markingUnknownEventChangesNothing() {
-    store.markProcessed(TENANT_A, "missing", T0);
-    store.markRetry(TENANT_A, "missing", T0, "error");
-    store.markDead(TENANT_A, "missing", "error", T0);
+    store.markProcessed(TENANT_A, "missing", 1, T0);
+    store.markRetry(TENANT_A, "missing", 1, T0, "error");
+    store.markDead(TENANT_A, "missing", 1, "error", T0);
 
     assertThat(store.find(TENANT_A, "missing")).isEmpty();
     assertThat(store.claimDue(T0, 10, LEASE)).isEmpty();
@@ -292,7 +315,7 @@ public abstract class WebhookEventStoreContract {
     store.append(event("e-4", T0.plusSeconds(3)));
     store.append(event("other", TENANT_A, INTEGRATION_A2, "k", T0.plusSeconds(4)));
     store.claimDue(T0.plusSeconds(1), 2, LEASE);
-    store.markProcessed(TENANT_A, "e-1", T0.plusSeconds(2));
+    store.markProcessed(TENANT_A, "e-1", 1, T0.plusSeconds(2));
 
     assertThat(store.list(TENANT_A, INTEGRATION_A, Optional.empty(), 10))
         .extracting(WebhookEvent::id).containsExactly("e-4", "e-3", "e-2", "e-1");
@@ -312,9 +335,9 @@ public abstract class WebhookEventStoreContract {
     }
     store.append(event("other", TENANT_A, INTEGRATION_A2, "k", T0.plusSeconds(20)));
     store.claimDue(T0.plusSeconds(10), 4, LEASE);
-    store.markProcessed(TENANT_A, "e-0", T0.plusSeconds(11));
-    store.markProcessed(TENANT_A, "e-1", T0.plusSeconds(11));
-    store.markDead(TENANT_A, "e-2", "gave up", T0.plusSeconds(11));
+    store.markProcessed(TENANT_A, "e-0", 1, T0.plusSeconds(11));
+    store.markProcessed(TENANT_A, "e-1", 1, T0.plusSeconds(11));
+    store.markDead(TENANT_A, "e-2", 1, "gave up", T0.plusSeconds(11));
 
     var counts = store.countByStatus(TENANT_A, INTEGRATION_A);
 
@@ -338,9 +361,9 @@ public abstract class WebhookEventStoreContract {
     store.append(event("e-1", T0));
     WebhookEvent claimed = store.claimDue(T0, 10, LEASE).get(0);
 
-    store.markProcessed(TENANT_B, "e-1", T0.plusSeconds(1));
-    store.markRetry(TENANT_B, "e-1", T0.plusSeconds(1), "error");
-    store.markDead(TENANT_B, "e-1", "error", T0.plusSeconds(1));
+    store.markProcessed(TENANT_B, "e-1", 1, T0.plusSeconds(1));
+    store.markRetry(TENANT_B, "e-1", 1, T0.plusSeconds(1), "error");
+    store.markDead(TENANT_B, "e-1", 1, "error", T0.plusSeconds(1));
 
     assertThat(stored(TENANT_A, "e-1")).isEqualTo(claimed);
   }
@@ -394,17 +417,17 @@ public abstract class WebhookEventStoreContract {
           : event("old-" + n, TENANT_B, INTEGRATION_B, "k-" + n, T0.plusSeconds(n)));
     }
     store.claimDue(T0.plusSeconds(10), 6, LEASE);
-    store.markProcessed(TENANT_A, "old-0", T0.plusSeconds(11));
-    store.markProcessed(TENANT_A, "old-1", T0.plusSeconds(11));
-    store.markDead(TENANT_A, "old-2", "gave up", T0.plusSeconds(11));
-    store.markProcessed(TENANT_B, "old-4", T0.plusSeconds(11));
-    store.markDead(TENANT_B, "old-5", "gave up", T0.plusSeconds(11));
+    store.markProcessed(TENANT_A, "old-0", 1, T0.plusSeconds(11));
+    store.markProcessed(TENANT_A, "old-1", 1, T0.plusSeconds(11));
+    store.markDead(TENANT_A, "old-2", 1, "gave up", T0.plusSeconds(11));
+    store.markProcessed(TENANT_B, "old-4", 1, T0.plusSeconds(11));
+    store.markDead(TENANT_B, "old-5", 1, "gave up", T0.plusSeconds(11));
     // old-3 stays PROCESSING, old-6 stays PENDING
     store.append(event("at-cutoff", TENANT_A, INTEGRATION_A, "k-at", cutoff));
     store.append(event("new", TENANT_A, INTEGRATION_A, "k-new", cutoff.plusSeconds(1)));
     store.claimDue(cutoff.plusSeconds(1), 2, LEASE);
-    store.markProcessed(TENANT_A, "at-cutoff", cutoff.plusSeconds(2));
-    store.markProcessed(TENANT_A, "new", cutoff.plusSeconds(2));
+    store.markProcessed(TENANT_A, "at-cutoff", 1, cutoff.plusSeconds(2));
+    store.markProcessed(TENANT_A, "new", 1, cutoff.plusSeconds(2));
 
     assertThat(store.deleteTerminalBefore(cutoff, 2)).isEqualTo(2);
     assertThat(store.deleteTerminalBefore(cutoff, 2)).isEqualTo(2);
@@ -421,7 +444,7 @@ public abstract class WebhookEventStoreContract {
   void keyOfDeletedEventCanBeAppendedAgain() {
     store.append(event("e-1", TENANT_A, INTEGRATION_A, "wamid.1", T0));
     store.claimDue(T0, 1, LEASE);
-    store.markProcessed(TENANT_A, "e-1", T0.plusSeconds(1));
+    store.markProcessed(TENANT_A, "e-1", 1, T0.plusSeconds(1));
     store.deleteTerminalBefore(T0.plus(Duration.ofDays(8)), 10);
 
     AppendResult result = store.append(
