@@ -21,7 +21,7 @@ import java.util.Optional;
  *       stopword list is dropped (kept when the text has nothing else) and words are stemmed
  *       lightly ({@code returns, returned -> return}).
  *   <li>Features: each stem (weight 1.0), each pair of consecutive stems (0.6) and each character
- *       3- to 5-gram of each word with boundary marks, {@code <item>} (0.25 each).
+ *       3- to 5-gram of each word with boundary marks, {@code <item>} (0.35 each).
  *   <li>Sublinear term frequency: a feature seen {@code n} times weighs {@code 1 + ln(n)}.
  *   <li>Optional IDF: with {@link Builder#documentFrequencies(DocumentFrequencies)} every feature
  *       of a word is multiplied by the word's inverse document frequency.
@@ -51,7 +51,7 @@ public final class HashingEmbeddingModel implements EmbeddingModel {
 
   static final float WORD_WEIGHT = 1.0f;
   static final float BIGRAM_WEIGHT = 0.6f;
-  static final float NGRAM_WEIGHT = 0.25f;
+  static final float NGRAM_WEIGHT = 0.35f;
 
   private static final int SEED_WORD = 0x2f1c3b7d;
   private static final int SEED_BIGRAM = 0x5a83e1c9;

@@ -31,7 +31,10 @@ final class TextAnalyzer {
       "thanks", "thank", "want", "wanted", "like", "need", "get", "got", "im", "ive",
       "id", "ill", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "youre", "theyre",
       "s", "t", "d", "ll", "re", "ve", "m", "again", "still", "only", "own", "same", "other",
-      "such", "both", "more", "most", "much", "many", "few", "let", "know", "tell", "via");
+      "such", "both", "more", "most", "much", "many", "few", "let", "know", "tell", "via",
+      "after", "before", "during", "while", "because", "since", "until", "something",
+      "anything", "nothing", "everything", "someone", "anyone", "thing", "things", "ever",
+      "even", "really", "actually", "ok", "okay", "well", "yet", "already", "able", "else");
 
   private static final Set<String> ABBREVIATIONS = Set.of(
       "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "vs", "approx", "st", "nr", "incl",
@@ -164,10 +167,10 @@ final class TextAnalyzer {
 
   /**
    * Splits text into sentences. Blank lines always end a sentence; a single line break ends one
-   * when the next line starts a list item or table row, or the line ends with punctuation or is
-   * short (otherwise it is a hard wrap and is joined with a space). {@code . ! ?} end a sentence
-   * when followed by white space and not after a known abbreviation, a single-letter initial or
-   * before a lower-case word.
+   * when either line is a table row ({@code a | b}), the next line starts a list item, or the line
+   * ends with punctuation or is short (otherwise it is a hard wrap and is joined with a space).
+   * {@code . ! ?} end a sentence when followed by white space and not after a known abbreviation,
+   * a single-letter initial or a list number, nor before a lower-case word.
    */
   static List<String> sentences(String text) {
     List<String> out = new ArrayList<>();
@@ -192,6 +195,7 @@ final class TextAnalyzer {
         boolean lineShort = i - lineStart < 60;
         char last = lastNonSpace(current);
         if (blank || next >= n || startsListItem(text, next) || lineShort
+            || current.indexOf(" | ") >= 0 || nextLineIsTableRow(text, next)
             || last == '.' || last == '!' || last == '?' || last == ':' || last == ';') {
           flush(current, out);
         } else {
@@ -238,6 +242,9 @@ final class TextAnalyzer {
     if (text.charAt(i) != '.') {
       return true;
     }
+    if (isListNumber(current)) {
+      return false; // "2. Select the items"
+    }
     // next word starting lower case: not an end ("approx. five")
     int k = j;
     while (k < n && text.charAt(k) == ' ') {
@@ -261,6 +268,35 @@ final class TextAnalyzer {
       return false; // initial
     }
     return !ABBREVIATIONS.contains(word);
+  }
+
+  private static boolean nextLineIsTableRow(String text, int from) {
+    int end = text.indexOf('\n', from);
+    int bar = text.indexOf(" | ", from);
+    return bar >= 0 && (end < 0 || bar < end);
+  }
+
+  /** The sentence so far is a list number such as {@code 12.}. */
+  private static boolean isListNumber(StringBuilder current) {
+    int end = current.length() - 1; // the dot
+    int start = 0;
+    while (start < end && current.charAt(start) == ' ') {
+      start++;
+    }
+    if (end - start < 1 || end - start > 3) {
+      return false;
+    }
+    for (int k = start; k < end; k++) {
+      if (!Character.isDigit(current.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a sentence is a list item ({@code - x}, {@code * x}, {@code 2. x}, {@code 2) x}). */
+  static boolean isListItem(String sentence) {
+    return !sentence.isEmpty() && startsListItem(sentence, 0) && sentence.length() > 2;
   }
 
   private static boolean startsListItem(String text, int i) {

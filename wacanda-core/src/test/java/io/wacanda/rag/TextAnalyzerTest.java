@@ -58,4 +58,18 @@ class TextAnalyzerTest {
     assertThat(TextAnalyzer.sentences("We accept:\n- Visa\n- PayPal\n1. first\nShort line\nnext"))
         .containsExactly("We accept:", "- Visa", "- PayPal", "1. first", "Short line", "next");
   }
+
+  @Test
+  void keepsListNumbersWithTheirItemAndTableRowsApart() {
+    assertThat(TextAnalyzer.sentences(
+        "1. Sign in and open your orders today.\n2. Select the items.\n"
+            + "Option | Delivery time taken by the courier in working days | Cost\n"
+            + "Express delivery | next working day if ordered before noon | 7.95"))
+        .containsExactly("1. Sign in and open your orders today.", "2. Select the items.",
+            "Option | Delivery time taken by the courier in working days | Cost",
+            "Express delivery | next working day if ordered before noon | 7.95");
+    assertThat(TextAnalyzer.isListItem("2. Select")).isTrue();
+    assertThat(TextAnalyzer.isListItem("- PayPal")).isTrue();
+    assertThat(TextAnalyzer.isListItem("2024 was good")).isFalse();
+  }
 }
