@@ -1,0 +1,46 @@
+package io.wacanda.rag;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the engine keeps in memory per indexed passage so that answering never re-reads the store
+ * nor re-tokenizes a passage: its document's title and source, its text, embedding and sentences
+ * with their stems.
+ */
+record ChunkEntry(String chunkId, String documentId, String title, String source,
+    String headingPath, String text, float[] embedding, List<Sentence> sentences) {
+
+  /** A sentence of the passage and its distinct stems. */
+  record Sentence(String text, Set<String> stems) {}
+
+  static ChunkEntry of(KnowledgeChunk chunk, String title, String source) {
+    List<Sentence> sentences = new ArrayList<>();
+    for (String s : TextAnalyzer.sentences(chunk.text())) {
+      sentences.add(new Sentence(s, Set.copyOf(new HashSet<>(TextAnalyzer.stems(s)))));
+    }
+    return new ChunkEntry(chunk.id(), chunk.documentId(), title, source, chunk.headingPath(),
+        chunk.text(), chunk.embedding(), List.copyOf(sentences));
+  }
+
+  /**
+   * The text that is embedded and lexically indexed: title, heading path and passage, so that a
+   * passage is found by the topic of its document and section too.
+   */
+  static String indexText(String title, String headingPath, String text) {
+    StringBuilder sb = new StringBuilder(title.length() + headingPath.length() + text.length() + 2);
+    if (!title.isEmpty() && !headingPath.startsWith(title)) {
+      sb.append(title).append('\n');
+    }
+    if (!headingPath.isEmpty()) {
+      sb.append(headingPath).append('\n');
+    }
+    return sb.append(text).toString();
+  }
+
+  String indexText() {
+    return indexText(title, headingPath, text);
+  }
+}
