@@ -26,7 +26,8 @@ public final class EngineConfig {
       "\\b(talk|speak|chat|connect|transfer|put)\\b.{0,30}\\b(human|person|agent|someone|"
           + "somebody|representative|rep|operator|staff|support team|real)\\b",
       "\\b(human|live|real)\\s+(agent|person|being|support|help)\\b",
-      "^\\s*(agent|human|operator|representative|person)\\s*[.!?]*\\s*$",
+      "^\\s*(please\\s+)?(an?\\s+)?(real\\s+|live\\s+)?(agent|human|operator|representative|"
+          + "person)(\\s+please)?\\s*[.!?]*\\s*$",
       "\\bcustomer (service|support) (agent|representative|person)\\b",
       "\\b(i want|i need|get me|give me|let me talk to)\\b.{0,20}\\b(human|person|agent|manager|"
           + "supervisor|representative)\\b",

@@ -12,7 +12,7 @@ class EngineConfigTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"I want to talk to a human", "Can I speak to someone please?",
-      "agent", "HUMAN!", "connect me with a real person", "I need a live agent",
+      "agent", "HUMAN!", "human please", "an agent please", "connect me with a real person", "I need a live agent",
       "let me talk to a manager", "customer service representative please",
       "quiero hablar con una persona", "quero falar com um atendente",
       "put me through to your support team"})

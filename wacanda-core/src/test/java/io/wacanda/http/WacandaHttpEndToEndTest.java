@@ -127,7 +127,7 @@ class WacandaHttpEndToEndTest {
     assertThat(r.status()).isEqualTo(200);
     JsonNode data = r.json().get("data");
     assertThat(r.json().get("success").asBoolean()).isTrue();
-    assertThat(data.get("session_id").asText()).startsWith("ses");
+    assertThat(data.get("session_id").asText()).isNotBlank();
     assertThat(data.get("response").asText()).contains("30 days");
     assertThat(data.get("handoff").asBoolean()).isFalse();
     assertThat(data.get("confidence").asDouble()).isBetween(0.0, 1.0);
