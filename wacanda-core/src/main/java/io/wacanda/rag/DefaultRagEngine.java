@@ -517,14 +517,19 @@ public final class DefaultRagEngine implements RagEngine {
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(history, "history");
     TenantState state = states.get(tenant);
-    if (state == null || state.entries.isEmpty() || TextAnalyzer.stems(question).isEmpty()) {
-      return notFound(); // nothing indexed, or only stopwords and punctuation ("hello", "thanks!")
+    if (state == null || state.entries.isEmpty()) {
+      return notFound();
     }
-    Retrieval retrieval = retrieve(tenant, state, question);
+    List<String> stems = TextAnalyzer.stems(question);
+    if (stems.isEmpty()) {
+      return notFound(); // only stopwords and punctuation: "hello", "thanks!"
+    }
+    Retrieval retrieval = retrieve(tenant, state, question, stems);
     if (retrieval.passages.isEmpty()) {
       String previous = previousCustomerMessage(history, question);
       if (previous != null) {
-        retrieval = retrieve(tenant, state, previous + "\n" + question);
+        String expanded = previous + "\n" + question;
+        retrieval = retrieve(tenant, state, expanded, TextAnalyzer.stems(expanded));
       }
     }
     if (retrieval.passages.isEmpty()) {
@@ -573,8 +578,8 @@ public final class DefaultRagEngine implements RagEngine {
 
   private record Retrieval(List<String> stems, List<ExtractiveAnswerer.Passage> passages) {}
 
-  private Retrieval retrieve(TenantId tenant, TenantState state, String query) {
-    List<String> stems = TextAnalyzer.stems(query);
+  private Retrieval retrieve(TenantId tenant, TenantState state, String query,
+      List<String> stems) {
     float[] q = embeddingModel.embed(query);
     List<VectorIndex.Hit> vectorHits = vectorIndex.search(tenant, q, candidates);
     List<Bm25Index.Hit> lexicalHits = lexicalIndex.searchStems(tenant, stems, candidates);

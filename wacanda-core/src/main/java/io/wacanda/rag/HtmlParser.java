@@ -18,10 +18,14 @@ import org.jsoup.select.NodeTraversor;
 final class HtmlParser implements DocumentParser {
   static final HtmlParser INSTANCE = new HtmlParser();
 
-  /** Never content. A {@code header} inside {@code main} or {@code article} is kept (it often holds the h1). */
-  private static final String NOT_CONTENT = "nav, footer, script, style, aside, noscript, template, "
-      + "svg, canvas, iframe, object, embed, form, button, select, dialog, [hidden], "
-      + "[aria-hidden=true], [role=navigation], [role=banner], [role=contentinfo]";
+  /**
+   * Never content. A {@code header} inside {@code main} or {@code article} is kept (it often holds
+   * the h1); forms are kept because some sites wrap the whole page in one.
+   */
+  private static final String NOT_CONTENT = "nav, footer, script, style, aside, noscript, "
+      + "template, svg, canvas, iframe, object, embed, button, select, dialog, [hidden], "
+      + "[aria-hidden=true], [role=navigation], [role=banner], [role=contentinfo], "
+      + "[role=search]";
 
   private static final Set<String> PARAGRAPH_BLOCKS = Set.of("p", "div", "section", "article",
       "main", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "address", "details",

@@ -103,4 +103,16 @@ class HtmlParserTest {
 
     assertThat(parsed.sections().get(0).text()).isEqualTo("a b c\n\nx  y\nz");
   }
+
+  @Test
+  void keepsContentOfPagesWrappedInAForm() {
+    ParsedDocument parsed = parse("""
+        <body><form id="aspnetForm"><div role="search"><input name="q"><button>Go</button></div>
+        <h1>Gift cards</h1><p>Gift cards are valid for 24 months.</p></form></body>""");
+
+    assertThat(parsed.sections()).singleElement().satisfies(s -> {
+      assertThat(s.heading()).isEqualTo("Gift cards");
+      assertThat(s.text()).isEqualTo("Gift cards are valid for 24 months.");
+    });
+  }
 }
