@@ -60,6 +60,16 @@ public final class WacandaHttpHandler {
     return options;
   }
 
+  /**
+   * The answer to a request whose body is over the limit, for bindings that stop reading early
+   * (a declared Content-Length, or a stream that runs past the limit).
+   */
+  public HttpResponse payloadTooLarge(HttpRequest request) {
+    return Envelope.error(ErrorCode.PAYLOAD_TOO_LARGE,
+        "body exceeds " + options.maxBodyBytes() + " bytes")
+        .withHeaders(corsHeaders(request.header("Origin").orElse("")));
+  }
+
   /** Handles one request; never throws. */
   public HttpResponse handle(HttpRequest request) {
     String origin = request.header("Origin").orElse("");

@@ -102,13 +102,9 @@ public final class JdkHttpServerBinding implements AutoCloseable {
       } else {
         body = readLimited(ex.getRequestBody(), max);
       }
-      HttpResponse response;
-      if (body == null) {
-        // Over the limit: answer through the handler so the envelope is the usual one.
-        response = handler.handle(request(ex, new byte[max + 1]));
-      } else {
-        response = handler.handle(request(ex, body));
-      }
+      HttpResponse response = body == null
+          ? handler.payloadTooLarge(request(ex, new byte[0]))
+          : handler.handle(request(ex, body));
       write(ex, response);
     } catch (IOException e) {
       log.debug("Connection problem on {} {}: {}", ex.getRequestMethod(),
