@@ -36,8 +36,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -268,18 +266,6 @@ public class WacandaAutoConfiguration {
   @ConditionalOnMissingBean(name = "wacandaLifecycle")
   WacandaLifecycle wacandaLifecycle(Wacanda wacanda) {
     return new WacandaLifecycle(wacanda);
-  }
-
-  /** Actuator present: the integrations' health under the name {@code wacanda}. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
-  @ConditionalOnEnabledHealthIndicator("wacanda")
-  static class HealthConfiguration {
-    @Bean
-    @ConditionalOnMissingBean(name = "wacandaHealthIndicator")
-    HealthIndicator wacandaHealthIndicator(IntegrationStore store) {
-      return new WacandaHealthIndicator(store);
-    }
   }
 
   /** Micrometer present: webhook counters and the reply latency timer. */
