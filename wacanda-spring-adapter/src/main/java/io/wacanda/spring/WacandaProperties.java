@@ -533,12 +533,37 @@ public class WacandaProperties {
     /** Whether a DataSource switches the stores to wacanda-jdbc. */
     private boolean enabled = true;
 
+    /**
+     * Whether wacanda-jdbc migrates its schema at startup (its own Flyway history table,
+     * wacanda_schema_history). Turn off when the schema is migrated separately by its owner role.
+     */
+    private boolean migrate = true;
+
+    /** How often this instance picks up knowledge-base changes other instances made. */
+    private Duration knowledgePollInterval = Duration.ofSeconds(2);
+
     public boolean isEnabled() {
       return enabled;
     }
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+
+    public boolean isMigrate() {
+      return migrate;
+    }
+
+    public void setMigrate(boolean migrate) {
+      this.migrate = migrate;
+    }
+
+    public Duration getKnowledgePollInterval() {
+      return knowledgePollInterval;
+    }
+
+    public void setKnowledgePollInterval(Duration knowledgePollInterval) {
+      this.knowledgePollInterval = knowledgePollInterval;
     }
   }
 }
