@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,8 +36,13 @@ import org.springframework.context.annotation.Configuration;
 class JdbcStoresConfiguration {
   private static final Logger log = LoggerFactory.getLogger(JdbcStoresConfiguration.class);
 
+  /**
+   * Migrates after Spring Boot's own database initializers (the host's Flyway or Liquibase), so
+   * the host's migrations find the schema as they expect.
+   */
   @Bean
   @ConditionalOnMissingBean
+  @DependsOnDatabaseInitialization
   JdbcStores wacandaJdbcStores(DataSource dataSource, WacandaProperties properties) {
     JdbcStores stores = JdbcStores.builder(dataSource)
         .migrate(properties.getJdbc().isMigrate()).build();

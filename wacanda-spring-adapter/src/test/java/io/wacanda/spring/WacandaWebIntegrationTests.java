@@ -55,7 +55,10 @@ import org.springframework.context.annotation.Bean;
         "wacanda.inbox.poll-interval=20ms",
         "wacanda.http.events.heartbeat=1s",
         "management.endpoints.web.exposure.include=health,metrics",
-        "management.endpoint.health.show-details=always"})
+        "management.endpoint.health.show-details=always",
+        // The HTTP surface on in-memory stores; JdbcStoresConfigurationTests covers the JDBC ones.
+        "spring.autoconfigure.exclude="
+            + "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"})
 class WacandaWebIntegrationTests {
   static final String TOKEN = "adm_web_test_token_0123456789";
   static final MutableClock CLOCK = new MutableClock(Instant.now());
