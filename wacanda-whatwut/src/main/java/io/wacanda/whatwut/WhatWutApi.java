@@ -197,7 +197,8 @@ final class WhatWutApi {
   /** The exception for a non-success answer. */
   WacandaException failure(Answer a, String operation) {
     int s = a.status();
-    String code = WhatWutJson.errorCode(a.body()).map(c -> ", code " + c).orElse("");
+    String code = WhatWutJson.errorCode(a.body()).filter(c -> !c.contains(apiKey))
+        .map(c -> ", code " + c).orElse("");
     String what = "WhatWut answered " + s + " to " + operation + " of integration "
         + integrationId() + code;
     if (s == 429) {

@@ -241,7 +241,7 @@ class WhatWutSendTest {
   @Test
   void timeoutIsRetryableAndSaysHowLongItWaited() {
     whatwut.stubFor(post(SEND_PATH).willReturn(aResponse().withStatus(201)
-        .withFixedDelay(2_000)));
+        .withFixedDelay(1_000)));
     WhatWutChannel impatient = channel(TestContexts.settings(base()), Duration.ofMillis(200));
 
     RetryableException e = catchThrowableOfType(RetryableException.class,
