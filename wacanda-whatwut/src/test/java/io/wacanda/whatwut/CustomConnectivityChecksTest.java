@@ -24,7 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,17 +39,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CustomConnectivityChecksTest {
   private static final String SECRET = "whsec_C2VjcmV0LW9mLXRoZS1jdXN0b20tdHlwZS0xMjM0";
   private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
-  private WireMockServer host;
+  private static WireMockServer host;
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  static void startServer() {
     host = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     host.start();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stopServer() {
     host.stop();
+  }
+
+  @BeforeEach
+  void start() {
+    host.resetAll();
   }
 
   private String url(String path) {

@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,23 +36,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReplyPushTest {
   private static final OpenApiDocument DOC = OpenApiDocument.get();
   private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
-  private WireMockServer receiver;
+  private static WireMockServer receiver;
   private WhatWutChannel channel;
+
+  @BeforeAll
+  static void startServer() {
+    receiver = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    receiver.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    receiver.stop();
+  }
 
   @BeforeEach
   void start() {
-    receiver = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    receiver.start();
+    receiver.resetAll();
     Map<String, String> settings = TestContexts.settings(
         "http://127.0.0.1:" + receiver.port() + "/v1");
     settings.put("webhook_url", "http://127.0.0.1:" + receiver.port() + "/hooks/replies");
     channel = new WhatWutChannel(TestContexts.whatwut(settings, TestContexts.loopbackGuard(),
         clock, new TestContexts.RecordingEvents()), Duration.ofSeconds(5));
-  }
-
-  @AfterEach
-  void stop() {
-    receiver.stop();
   }
 
   private void answer(int status) {

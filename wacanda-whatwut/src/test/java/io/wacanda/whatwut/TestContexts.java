@@ -42,6 +42,16 @@ final class TestContexts {
     return s;
   }
 
+  /** A loopback port nothing listens on: connections to it are refused. */
+  static int closedPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static UrlGuard loopbackGuard() {
     return UrlGuard.builder().allowLoopback(true).build();
   }

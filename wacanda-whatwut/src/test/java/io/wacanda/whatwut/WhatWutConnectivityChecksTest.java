@@ -21,7 +21,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,17 +36,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WhatWutConnectivityChecksTest {
   private static final OpenApiDocument DOC = OpenApiDocument.get();
   private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
-  private WireMockServer whatwut;
+  private static WireMockServer whatwut;
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  static void startServer() {
     whatwut = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     whatwut.start();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stopServer() {
     whatwut.stop();
+  }
+
+  @BeforeEach
+  void start() {
+    whatwut.resetAll();
   }
 
   private String base() {
@@ -222,8 +228,7 @@ class WhatWutConnectivityChecksTest {
 
   @Test
   void refusedConnectionFails() {
-    String url = base();
-    whatwut.stop();
+    String url = "http://127.0.0.1:" + TestContexts.closedPort() + "/v1";
 
     List<TestCheck> checks = run(TestContexts.settings(url), TestContexts.loopbackGuard(),
         Duration.ofSeconds(5));

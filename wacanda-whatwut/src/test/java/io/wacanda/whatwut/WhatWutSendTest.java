@@ -27,7 +27,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,19 +41,24 @@ class WhatWutSendTest {
 
   private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
   private final TestContexts.RecordingEvents events = new TestContexts.RecordingEvents();
-  private WireMockServer whatwut;
+  private static WireMockServer whatwut;
   private WhatWutChannel channel;
+
+  @BeforeAll
+  static void startServer() {
+    whatwut = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    whatwut.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    whatwut.stop();
+  }
 
   @BeforeEach
   void start() {
-    whatwut = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    whatwut.start();
+    whatwut.resetAll();
     channel = channel(TestContexts.settings(base()), Duration.ofSeconds(5));
-  }
-
-  @AfterEach
-  void stop() {
-    whatwut.stop();
   }
 
   private String base() {
@@ -265,10 +271,11 @@ class WhatWutSendTest {
 
   @Test
   void refusedConnectionIsRetryable() {
-    whatwut.stop();
+    WhatWutChannel nowhere = channel(TestContexts.settings(
+        "http://127.0.0.1:" + TestContexts.closedPort() + "/v1"), Duration.ofSeconds(5));
 
     RetryableException e = catchThrowableOfType(RetryableException.class,
-        () -> channel.send(OutboundMessage.text("u_1", "hi", "out:k:0")));
+        () -> nowhere.send(OutboundMessage.text("u_1", "hi", "out:k:0")));
 
     assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_ERROR);
     assertThat(e.getMessage()).contains("refused the connection");

@@ -28,7 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,21 +37,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TincanChannelTest {
   private final TestClock clock = new TestClock("2026-11-24T10:00:05Z");
-  private WireMockServer tincan;
+  private static WireMockServer tincan;
   private TincanChannel channel;
+
+  @BeforeAll
+  static void startServer() {
+    tincan = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    tincan.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    tincan.stop();
+  }
 
   @BeforeEach
   void start() {
-    tincan = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    tincan.start();
+    tincan.resetAll();
     channel = new TincanChannel(Payloads.context(
         Payloads.settings("http://127.0.0.1:" + tincan.port()),
         UrlGuard.builder().allowLoopback(true).build(), clock));
-  }
-
-  @AfterEach
-  void stop() {
-    tincan.stop();
   }
 
   private HttpRequest signed(String body) {

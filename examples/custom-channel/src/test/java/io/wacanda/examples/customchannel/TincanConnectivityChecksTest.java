@@ -11,24 +11,30 @@ import io.wacanda.security.UrlGuard;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TincanConnectivityChecksTest {
   private final TestClock clock = new TestClock("2026-11-24T10:00:00Z");
   private final UrlGuard loopback = UrlGuard.builder().allowLoopback(true).build();
-  private WireMockServer tincan;
+  private static WireMockServer tincan;
 
-  @BeforeEach
-  void start() {
+  @BeforeAll
+  static void startServer() {
     tincan = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     tincan.start();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stopServer() {
     tincan.stop();
+  }
+
+  @BeforeEach
+  void start() {
+    tincan.resetAll();
   }
 
   private List<TestCheck> run(String apiUrl, UrlGuard guard) {
