@@ -237,7 +237,7 @@ class InboundWebhookTest {
         MutableClock at = new MutableClock(Instant.ofEpochSecond(v.get("now").asLong()));
         WhatWutChannel ch = channel(v.get("secret").asText(), at);
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        v.get("headers").fields().forEachRemaining(h -> {
+        v.get("headers").properties().forEach(h -> {
           if (!h.getValue().isNull()) {
             headers.put(h.getKey(), List.of(h.getValue().asText()));
           }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,8 @@ class OpenApiContractTest {
   @Test
   void everyRateLimitedAnswerAdvertisesRetryAfter() {
     int found = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> paths = DOC.at("/paths").fields();
-        paths.hasNext(); ) {
-      for (JsonNode op : paths.next().getValue()) {
+    for (Map.Entry<String, JsonNode> path : DOC.at("/paths").properties()) {
+      for (JsonNode op : path.getValue()) {
         JsonNode tooMany = op.path("responses").path("429");
         if (tooMany.isMissingNode()) {
           continue;
@@ -107,14 +105,14 @@ class OpenApiContractTest {
           checked.add(where);
         }
         if (node.has("examples")) {
-          node.get("examples").fields().forEachRemaining(e -> {
+          node.get("examples").properties().forEach(e -> {
             assertThat(DOC.validate(name, e.getValue().get("value")))
                 .as(where + "/" + e.getKey()).isEmpty();
             checked.add(where + "/" + e.getKey());
           });
         }
       }
-      node.fields().forEachRemaining(e -> walk(e.getValue(), where + "/" + e.getKey(), checked));
+      node.properties().forEach(e -> walk(e.getValue(), where + "/" + e.getKey(), checked));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         walk(node.get(i), where + "/" + i, checked);
