@@ -50,11 +50,17 @@ public final class TestContexts {
 
   public static ChannelContext context(String type, Map<String, String> settings,
       Set<String> secrets, ChannelContext.Events events, Clock clock) {
+    return context(type, settings, secrets, events, clock,
+        "http://127.0.0.1:9/webhooks/int_test1");
+  }
+
+  public static ChannelContext context(String type, Map<String, String> settings,
+      Set<String> secrets, ChannelContext.Events events, Clock clock, String webhookUrl) {
     Instant now = clock.instant();
     Integration integration = new Integration("int_test1", TENANT, type, "Test", true,
         IntegrationStatus.of(ConnectionState.DISCONNECTED, "", now), Map.of(), Optional.empty(),
         "hash", "wk_test", now, now);
     return new ChannelContext(integration, new IntegrationSettings(settings, secrets),
-        "http://127.0.0.1:9/webhooks/int_test1", HTTP, clock, LOOPBACK, events);
+        webhookUrl, HTTP, clock, LOOPBACK, events);
   }
 }

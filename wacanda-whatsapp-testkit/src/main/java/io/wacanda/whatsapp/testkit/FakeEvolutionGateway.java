@@ -47,6 +47,8 @@ public final class FakeEvolutionGateway extends LoopbackServer {
     volatile String state = "close";
     volatile WebhookRegistration webhook;
     volatile String qr = "";
+    /** A phone is linked (scanned, not logged out): connect restores the session. */
+    volatile boolean linked;
     final AtomicInteger qrCount = new AtomicInteger();
 
     Instance(String name, String token) {
@@ -130,15 +132,23 @@ public final class FakeEvolutionGateway extends LoopbackServer {
   public int scan(String instance) {
     Instance i = existing(instance);
     i.state = "open";
+    i.linked = true;
     i.qr = "";
     return push(instance, "connection.update", Map.of("instance", instance, "state", "open",
         "statusReason", 200));
   }
 
-  /** The session closes with a Baileys status (401 logged out, 428, 440, 515...), posted. */
+  /**
+   * The session closes with a Baileys status, posted as {@code connection.update}: 401 (logged
+   * out on the phone) unlinks the device, so the next connect needs a new QR; others (428, 440,
+   * 515...) keep it linked, so the next connect restores the session.
+   */
   public int drop(String instance, int statusReason) {
     Instance i = existing(instance);
     i.state = "close";
+    if (statusReason == 401) {
+      i.linked = false;
+    }
     return push(instance, "connection.update", Map.of("instance", instance, "state", "close",
         "statusReason", statusReason));
   }
@@ -264,7 +274,8 @@ public final class FakeEvolutionGateway extends LoopbackServer {
         return Reply.json(200, Map.of("instance", Map.of("instanceName", name, "state",
             inst.state)));
       case "instance/connect":
-        if (inst.state.equals("open")) {
+        if (inst.state.equals("open") || inst.linked) {
+          inst.state = "open";
           return Reply.json(200, Map.of("instance", Map.of("instanceName", name, "state",
               "open")));
         }
@@ -272,6 +283,7 @@ public final class FakeEvolutionGateway extends LoopbackServer {
         return qrBody(inst, newQr(inst));
       case "instance/logout":
         inst.state = "close";
+        inst.linked = false;
         inst.qr = "";
         return Reply.json(200, Map.of("status", "SUCCESS", "error", false, "response",
             Map.of("message", "Instance logged out")));
