@@ -412,11 +412,4 @@ public final class WhatsAppCloudChannel implements Channel {
         + phoneNumberId + "]";
   }
 
-  String phoneNumberId() {
-    return phoneNumberId;
-  }
-
-  GraphClient graph() {
-    return graph;
-  }
 }
