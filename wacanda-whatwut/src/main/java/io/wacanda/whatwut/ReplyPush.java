@@ -89,7 +89,8 @@ final class ReplyPush {
       res = context.httpClient().send(req.build(), HttpResponse.BodyHandlers.discarding());
     } catch (HttpConnectTimeoutException e) {
       throw new RetryableException(ErrorCode.UPSTREAM_TIMEOUT,
-          where + " did not accept a connection for " + what + " in time", e);
+          where + " did not accept a connection for " + what + " within "
+              + WhatWutApi.human(WhatWutApi.connectBound(context.httpClient(), timeout)), e);
     } catch (HttpTimeoutException e) {
       throw new RetryableException(ErrorCode.UPSTREAM_TIMEOUT,
           where + " did not answer " + what + " within " + WhatWutApi.human(timeout), e);

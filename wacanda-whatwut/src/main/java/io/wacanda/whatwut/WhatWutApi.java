@@ -176,7 +176,8 @@ final class WhatWutApi {
       res = context.httpClient().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpConnectTimeoutException e) {
       throw new RetryableException(ErrorCode.UPSTREAM_TIMEOUT, "WhatWut did not accept a "
-          + "connection for " + operation + " of integration " + integrationId() + " in time", e);
+          + "connection for " + operation + " of integration " + integrationId() + " within "
+          + human(connectBound(context.httpClient(), timeout)), e);
     } catch (HttpTimeoutException e) {
       throw new RetryableException(ErrorCode.UPSTREAM_TIMEOUT, "WhatWut did not answer "
           + operation + " of integration " + integrationId() + " within " + human(timeout), e);
@@ -253,6 +254,12 @@ final class WhatWutApi {
       u = u.substring(0, u.length() - 1);
     }
     return u;
+  }
+
+  /** How long a connection attempt may take: the client's connect timeout or the request's. */
+  static Duration connectBound(java.net.http.HttpClient client, Duration requestTimeout) {
+    return client.connectTimeout().filter(d -> d.compareTo(requestTimeout) < 0)
+        .orElse(requestTimeout);
   }
 
   static String human(Duration d) {

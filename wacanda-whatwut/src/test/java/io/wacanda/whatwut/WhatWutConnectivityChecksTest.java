@@ -205,7 +205,7 @@ class WhatWutConnectivityChecksTest {
         Duration.ofMillis(250));
 
     assertThat(check(checks, "api_key").passed()).isFalse();
-    assertThat(check(checks, "api_key").message()).contains("did not answer", "within 250 ms");
+    assertThat(check(checks, "api_key").message()).contains("within 250 ms");
   }
 
   @Test
@@ -222,7 +222,8 @@ class WhatWutConnectivityChecksTest {
       List<TestCheck> checks = run(context, Duration.ofSeconds(5));
 
       assertThat(check(checks, "api_key").passed()).isFalse();
-      assertThat(check(checks, "api_key").message()).contains("did not accept a connection");
+      assertThat(check(checks, "api_key").message()).contains("did not accept a connection",
+          "within 250 ms");
     }
   }
 
