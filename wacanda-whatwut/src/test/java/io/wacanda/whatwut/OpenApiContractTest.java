@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +18,25 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiContractTest {
   private static final OpenApiDocument DOC = OpenApiDocument.get();
+
+  @Test
+  void isAValidOpenApiDocumentForAStandardParser() throws Exception {
+    String yaml;
+    try (java.io.InputStream in = WhatWutIntegrationProvider.class
+        .getResourceAsStream("whatwut-openapi.yaml")) {
+      yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+
+    SwaggerParseResult result = new OpenAPIV3Parser().readContents(yaml, null, options);
+
+    assertThat(result.getMessages()).isEmpty();
+    assertThat(result.getOpenAPI().getPaths()).containsKeys("/me", "/instances/{instance_id}",
+        "/instances/{instance_id}/messages", "/");
+    assertThat(result.getOpenAPI().getWebhooks()).containsKeys("message.received",
+        "message.status", "conversation.closed");
+  }
 
   @Test
   void isOpenApi3WithBearerAuthOnEveryRestOperation() {
