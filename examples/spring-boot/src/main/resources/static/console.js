@@ -150,7 +150,7 @@
     const rows = [['Sessions', s.total_sessions], ['Active', s.active_sessions],
       ['Messages', s.total_messages], ['Today', s.messages_today],
       ['Avg reply', s.average_response_ms + ' ms'], ['API calls', s.api_calls],
-      ['Tests run', s.tests_run], ['Test success', Math.round(s.test_success_rate * 100) + '%'],
+      ['Tests run', s.tests_run], ['Test success', s.tests_run ? Math.round(s.test_success_rate * 100) + '%' : '–'],
       ['Failed events', s.webhook_events_failed]];
     $('stats').replaceChildren(...rows.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))));
   }

@@ -198,7 +198,7 @@ class WacandaWebIntegrationTests {
       }
       CLOCK.set(Instant.ofEpochSecond(v.get("now").asLong()));
       List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
-      v.get("headers").fields().forEachRemaining(h -> {
+      v.get("headers").properties().forEach(h -> {
         headers.add(h.getKey());
         headers.add(h.getValue().asText());
       });

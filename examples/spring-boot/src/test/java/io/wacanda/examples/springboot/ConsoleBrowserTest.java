@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
+import io.wacanda.whatsapp.testkit.FakeEvolutionGateway;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +34,8 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The console in a real headless Chromium (Debian's {@code chromium} and
@@ -40,7 +45,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Chromium is not installed, unless {@code WACANDA_TEST_BROWSER_REQUIRED=true} (CI), where a
  * missing browser fails the test.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
     "wacanda.admin.token=" + ConsoleBrowserTest.TOKEN,
     "example.demo-key=" + ConsoleBrowserTest.DEMO_KEY,
     "example.print-banner=false"})
@@ -53,12 +58,30 @@ class ConsoleBrowserTest {
       "/usr/bin/chromedriver"));
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  static final String GATEWAY_KEY = "fake-evolution-global-key";
+  /** A fixed port, so the webhook URLs Wacanda hands out (to the fake gateway) are right. */
+  static final int PORT = freePort();
+
   private static WebDriver driver;
+  private static FakeEvolutionGateway gateway;
   private static ChromeDriverService service;
   private static Path profile;
 
   @LocalServerPort
   int port;
+
+  @DynamicPropertySource
+  static void port(DynamicPropertyRegistry registry) {
+    registry.add("server.port", () -> PORT);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   @BeforeAll
   static void startBrowser() throws IOException {
@@ -77,18 +100,22 @@ class ConsoleBrowserTest {
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1440,1100",
+        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1440,1650",
         "--user-data-dir=" + profile);
     service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+    gateway = FakeEvolutionGateway.start(GATEWAY_KEY);
   }
 
   @AfterAll
   static void stopBrowser() throws IOException {
     if (driver != null) {
       driver.quit();
+    }
+    if (gateway != null) {
+      gateway.close();
     }
     if (service != null) {
       service.stop();
@@ -182,11 +209,49 @@ class ConsoleBrowserTest {
     waiting().until(d -> d.findElement(By.cssSelector("#handoffs li .badge")).getText()
         .equals("claimed"));
 
-    // Back on, for the screenshot.
+    // Back on.
+    selectRow("Selenium support bot");
     byTestId("toggle-enabled").click();
     waiting().until(d -> rowStatus("Selenium support bot").equals("connected"));
+
+    // WhatsApp Web through a Baileys gateway (a fake Evolution API on loopback): connect, show
+    // the QR code, and when the phone scans it the gateway's webhook turns the badge live.
+    byTestId("new-integration").click();
+    waiting().until(ExpectedConditions.visibilityOf(byTestId("form-dialog")));
+    new Select(byTestId("form-type")).selectByValue("whatsapp-baileys");
+    byTestId("form-name").sendKeys("WhatsApp shop");
+    driver.findElement(By.id("field-gateway_url")).sendKeys(gateway.baseUrl());
+    driver.findElement(By.id("field-gateway_api_key")).sendKeys(GATEWAY_KEY);
+    driver.findElement(By.id("field-instance_name")).sendKeys("shop-support");
+    byTestId("form-submit").click();
+    waiting().until(ExpectedConditions.visibilityOf(byTestId("key-dialog")));
+    driver.findElement(By.id("key-close")).click();
+    waiting().until(d -> !rowStatus("WhatsApp shop").isEmpty());
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("connect")));
+    driver.findElement(By.id("connect")).click();
+    waiting().until(d -> !d.findElements(By.cssSelector("#qr svg")).isEmpty());
+    assertThat(gateway.currentQr("shop-support")).isPresent();
     waiting().until(d -> !byTestId("stats").getText().isEmpty());
-    Path shot = Path.of("target", "screenshots", "console.png");
+    screenshot(Path.of("target", "screenshots", "console.png"));
+
+    gateway.scan("shop-support");
+    waiting().until(d -> rowStatus("WhatsApp shop").equals("connected"));
+    waiting().until(d -> byTestId("qr").getText().contains("Connected"));
+    screenshot(Path.of("target", "screenshots", "console-connected.png"));
+  }
+
+  private void selectRow(String name) {
+    for (WebElement row : driver.findElements(By.cssSelector("#integrations tr"))) {
+      if (row.findElement(By.cssSelector("[data-testid='name']")).getText().equals(name)) {
+        row.click();
+        waiting().until(d -> byTestId("detail").getText().contains(name));
+        return;
+      }
+    }
+    throw new AssertionError("no row named " + name);
+  }
+
+  private static void screenshot(Path shot) throws IOException {
     Files.createDirectories(shot.getParent());
     Files.copy(((ChromeDriver) driver).getScreenshotAs(OutputType.FILE).toPath(), shot,
         StandardCopyOption.REPLACE_EXISTING);
