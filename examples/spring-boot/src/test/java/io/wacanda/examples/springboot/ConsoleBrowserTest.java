@@ -20,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -83,17 +84,16 @@ class ConsoleBrowserTest {
     }
   }
 
+  /** Why the browser is unavailable; null when it is installed. */
+  private static String missing;
+
   @BeforeAll
   static void startBrowser() throws IOException {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    String missing = "Chromium not found at " + CHROMIUM + " / " + CHROMEDRIVER
-        + "; install it with: apt-get install -y chromium chromium-driver";
-    if (!present) {
-      if ("true".equalsIgnoreCase(System.getenv("WACANDA_TEST_BROWSER_REQUIRED"))) {
-        fail(missing + " (WACANDA_TEST_BROWSER_REQUIRED=true, so this fails instead of "
-            + "skipping)");
-      }
-      Assumptions.abort(missing + "; browser test skipped");
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      missing = "Chromium not found at " + CHROMIUM + " / " + CHROMEDRIVER
+          + "; install it with: apt-get install -y chromium chromium-driver";
+      System.err.println("ConsoleBrowserTest: " + missing);
+      return;
     }
     profile = Files.createTempDirectory("wacanda-chromium-");
     ChromeOptions options = new ChromeOptions();
@@ -125,6 +125,17 @@ class ConsoleBrowserTest {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  @BeforeEach
+  void requireBrowser() {
+    if (missing == null) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("WACANDA_TEST_BROWSER_REQUIRED"))) {
+      fail(missing + " (WACANDA_TEST_BROWSER_REQUIRED=true, so this fails instead of skipping)");
+    }
+    Assumptions.abort(missing + "; browser test skipped");
   }
 
   private WebDriverWait waiting() {
