@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures back off exponentially (configured minimum to maximum). A 409 Conflict (a webhook is
  * set, or another process polls the same bot) and a rejected token are reported at once as
  * {@link ConnectionState#ERROR} with a clear message; other failures after three in a row. The
- * first successful poll after that reports {@link ConnectionState#CONNECTED}.
+ * first successful poll after that reports {@link ConnectionState#CONNECTED}. Polls are short
+ * ({@code timeout=0}) until one succeeded, so the status turns CONNECTED at once, then long.
  *
  * <p>Before the first poll, a webhook this integration set earlier (same URL) is deleted; a
  * webhook set by anyone else is left alone and reported through the 409.
@@ -151,19 +152,20 @@ final class LongPoller implements ConnectionControl {
         if (offset != null) {
           params.put("offset", offset);
         }
-        params.put("timeout", config.pollTimeout().toSeconds());
+        // Until a poll succeeded, ask without waiting so the status turns CONNECTED at once.
+        boolean connected = status.state() == ConnectionState.CONNECTED;
+        Duration wait = connected ? config.pollTimeout() : Duration.ZERO;
+        params.put("timeout", wait.toSeconds());
         params.put("limit", config.pollLimit());
         ArrayNode allowed = params.putArray("allowed_updates");
         allowedUpdates.forEach(allowed::add);
-        BotApi.Reply reply = api.call("getUpdates", params,
-            config.requestTimeout().plus(config.pollTimeout()));
+        BotApi.Reply reply = api.call("getUpdates", params, config.requestTimeout().plus(wait));
         if (!running()) {
           break;
         }
         if (!reply.ok()) {
           failures++;
-          Duration wait = failed(reply, failures);
-          pause(wait);
+          pause(failed(reply, failures));
           continue;
         }
         if (status.state() != ConnectionState.CONNECTED) {

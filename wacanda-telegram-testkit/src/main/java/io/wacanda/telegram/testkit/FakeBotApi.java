@@ -228,6 +228,14 @@ public final class FakeBotApi implements AutoCloseable {
     }
   }
 
+  /** Removes the webhook as if another system had called {@code deleteWebhook}. */
+  public void clearWebhook() {
+    synchronized (lock) {
+      webhook = null;
+      lock.notifyAll();
+    }
+  }
+
   /**
    * Posts one Update to the registered webhook URL with the registered secret in
    * {@code X-Telegram-Bot-Api-Secret-Token}, as Telegram does. A JSON answer naming a
