@@ -14,6 +14,8 @@ import io.wacanda.security.UrlGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +66,8 @@ final class Harness implements AutoCloseable {
       wacanda.start();
       try {
         JdkHttpServerBinding server = JdkHttpServerBinding.builder(wacanda.httpHandler())
-            .port(port).stopDelay(Duration.ZERO).build().start();
+            .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+            .stopDelay(Duration.ZERO).build().start();
         return new Harness(wacanda, server, events, base);
       } catch (RuntimeException e) {
         wacanda.close();
@@ -136,6 +139,23 @@ final class Harness implements AutoCloseable {
       }
       // Poll with a deadline (events in progress belong to the inbox's workers).
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  /** Polls the admin API until the integration's status state is {@code state}. */
+  JsonNode awaitState(String integrationId, String state, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode status = admin("GET", "/admin/integrations/" + integrationId, null).json()
+          .get("data").get("status");
+      if (status.get("state").asText().equals(state)) {
+        return status;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("integration " + integrationId + " not " + state + " within "
+            + timeout + "; status " + status);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 

@@ -103,4 +103,28 @@ class QuickstartEndToEndTest {
     Call reply = fake.awaitCall("sendMessage", c -> c.toChat(CUSTOMER), WAIT);
     assertThat(reply.param("text")).contains("30 days");
   }
+
+  @Test
+  void aPollingConflictShowsOnTheIntegrationsStatus() {
+    fake.setWebhook("https://elsewhere.example.com/hook", "theirs");
+    String id = harness.createTelegram("Conflicted bot", Map.of("bot_token", Contexts.TOKEN,
+        "mode", "polling", "api_base_url", fake.baseUrl())).get("id").asText();
+    JsonNode status = harness.awaitState(id, "ERROR", WAIT);
+    assertThat(status.get("message").asText()).contains("409 Conflict");
+    fake.clearWebhook(); // polling backs off (1 s, 2 s, ...) and recovers
+    harness.awaitState(id, "CONNECTED", WAIT);
+  }
+
+  @Test
+  void disablingStopsPollingAndEnablingResumesIt() {
+    String id = harness.createTelegram("Support bot", Map.of("bot_token", Contexts.TOKEN,
+        "mode", "polling", "api_base_url", fake.baseUrl())).get("id").asText();
+    harness.awaitState(id, "CONNECTED", WAIT);
+    harness.admin("POST", "/admin/integrations/" + id + "/disable", null);
+    harness.awaitState(id, "DISCONNECTED", WAIT);
+    fake.enqueueText(CUSTOMER, "How long do I have to return an item?");
+    harness.admin("POST", "/admin/integrations/" + id + "/enable", null);
+    Call reply = fake.awaitCall("sendMessage", c -> c.toChat(CUSTOMER), WAIT);
+    assertThat(reply.param("text")).contains("30 days");
+  }
 }
