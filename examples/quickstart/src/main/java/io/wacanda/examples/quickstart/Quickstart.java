@@ -5,7 +5,9 @@ import io.wacanda.Wacanda;
 import io.wacanda.custom.CustomIntegrationProvider;
 import io.wacanda.http.jdk.JdkHttpServerBinding;
 import io.wacanda.integration.CreatedIntegration;
+import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.Document;
+import io.wacanda.rag.OpenAiCompatibleChatModel;
 import io.wacanda.security.ApiKeys;
 import io.wacanda.security.SecretCipher;
 import io.wacanda.security.StaticTokenAdminAuthenticator;
@@ -36,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * Environment: {@code WACANDA_ADMIN_TOKEN} (admin bearer token), {@code WACANDA_DEMO_KEY} (the demo
  * integration's key), {@code WACANDA_SECRET_KEY} (32+ characters sealing secrets); each is generated
- * and printed when absent.
+ * and printed when absent. {@code WACANDA_LLM_BASE_URL} and {@code WACANDA_LLM_MODEL} (and
+ * optionally {@code WACANDA_LLM_API_KEY}) switch answers from the offline extractive answerer to an
+ * OpenAI-compatible model (OpenAI, Ollama, vLLM, llama.cpp).
  */
 public final class Quickstart implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Quickstart.class);
@@ -154,8 +158,22 @@ public final class Quickstart implements AutoCloseable {
     String publicUrl = options.publicUrl().orElse("http://localhost:"
         + (options.port() == 0 ? 8080 : options.port()));
 
+    DefaultRagEngine.Builder rag = DefaultRagEngine.builder();
+    String llmUrl = env.getOrDefault("WACANDA_LLM_BASE_URL", "");
+    if (!llmUrl.isBlank()) {
+      OpenAiCompatibleChatModel.Builder model = OpenAiCompatibleChatModel.builder()
+          .baseUrl(llmUrl).model(env.getOrDefault("WACANDA_LLM_MODEL", "llama3.1"));
+      String llmKey = env.getOrDefault("WACANDA_LLM_API_KEY", "");
+      if (!llmKey.isBlank()) {
+        model.apiKey(llmKey);
+      }
+      rag.chatModel(model.build());
+      log.info("Answers come from the model at {}", llmUrl);
+    }
+
     Wacanda wacanda = Wacanda.builder()
         .secretKey("quickstart", key)
+        .ragEngine(rag.build())
         .adminAuthenticator(StaticTokenAdminAuthenticator.of(adminToken, DEMO_TENANT))
         .publicBaseUrl(publicUrl)
         // Local testing: let custom integrations post replies to services on this machine.
