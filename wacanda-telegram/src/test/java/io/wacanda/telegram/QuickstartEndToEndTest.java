@@ -127,4 +127,20 @@ class QuickstartEndToEndTest {
     Call reply = fake.awaitCall("sendMessage", c -> c.toChat(CUSTOMER), WAIT);
     assertThat(reply.param("text")).contains("30 days");
   }
+
+  @Test
+  void theAdminConnectionRoutesStopAndStartPolling() {
+    String id = harness.createTelegram("Support bot", Map.of("bot_token", Contexts.TOKEN,
+        "mode", "polling", "api_base_url", fake.baseUrl())).get("id").asText();
+    harness.awaitState(id, "CONNECTED", WAIT);
+    assertThat(harness.admin("POST", "/admin/integrations/" + id + "/disconnect", null).status())
+        .isEqualTo(200);
+    harness.awaitState(id, "DISCONNECTED", WAIT);
+    fake.enqueueText(CUSTOMER, "How long do I have to return an item?");
+    assertThat(harness.admin("POST", "/admin/integrations/" + id + "/connect", null).status())
+        .isEqualTo(200);
+    assertThat(fake.awaitCall("sendMessage", c -> c.toChat(CUSTOMER), WAIT).param("text"))
+        .contains("30 days");
+    harness.awaitState(id, "CONNECTED", WAIT);
+  }
 }

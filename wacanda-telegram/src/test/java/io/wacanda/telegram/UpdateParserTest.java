@@ -226,4 +226,53 @@ class UpdateParserTest {
           .isEqualTo(parse(f).event().idempotencyKey());
     }
   }
+
+  /** Kinds without a shared fixture: built from the voice fixture with the documented fields. */
+  private InboundMessage withContent(String field, String json) {
+    JsonNode update = fixture("update_voice.json").deepCopy();
+    ObjectNode m = (ObjectNode) update.get("message");
+    m.remove("voice");
+    try {
+      m.set(field, Json.mapper().readTree(json));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return message(parser.parse(update));
+  }
+
+  @Test
+  void videoStickerAnimationAndVenueAreModelled() {
+    assertThat(withContent("video", "{\"file_id\":\"V1\",\"mime_type\":\"video/mp4\","
+        + "\"file_name\":\"clip.mp4\",\"duration\":3}").content())
+        .isEqualTo(new MessageContent.Media(MediaKind.VIDEO, "V1", "video/mp4", "", "clip.mp4"));
+    assertThat(withContent("sticker", "{\"file_id\":\"S1\",\"is_animated\":false,"
+        + "\"is_video\":true,\"emoji\":\"x\"}").content())
+        .isEqualTo(new MessageContent.Media(MediaKind.STICKER, "S1", "video/webm", "", ""));
+    assertThat(withContent("venue", "{\"location\":{\"latitude\":1.5,\"longitude\":2.5},"
+        + "\"title\":\"Shop\",\"address\":\"Main St 1\"}").content())
+        .isEqualTo(new MessageContent.Location(1.5, 2.5, "Shop", "Main St 1"));
+    assertThat(withContent("animation", "{\"file_id\":\"A1\"}").content())
+        .isEqualTo(new MessageContent.Media(MediaKind.VIDEO, "A1", "video/mp4", "", ""));
+  }
+
+  @Test
+  void pollsAndOtherContentKindsAreIgnored() {
+    JsonNode update = fixture("update_voice.json").deepCopy();
+    ObjectNode m = (ObjectNode) update.get("message");
+    m.remove("voice");
+    m.putObject("poll").put("question", "?");
+    assertThat(parser.parse(update).event().eventType()).isEqualTo("ignored:message:poll");
+  }
+
+  @Test
+  void anAnonymousGroupAdminIsTheSenderChat() {
+    JsonNode update = fixture("update_message_bot_command.json").deepCopy();
+    ObjectNode m = (ObjectNode) update.get("message");
+    m.remove("from");
+    m.putObject("sender_chat").put("id", -1001000000001L).put("title", "Test Support Group");
+    m.put("text", "Where is order 12?");
+    InboundMessage in = message(parser.parse(update));
+    assertThat(in.senderId()).isEqualTo("-1001000000001");
+    assertThat(in.senderName()).isEqualTo("Test Support Group");
+  }
 }
