@@ -73,6 +73,15 @@ class SpringBootExampleTests {
   }
 
   @Test
+  void everyChannelModuleOnTheClassPathIsATemplate() throws Exception {
+    HttpResponse<String> r = get("/wacanda/admin/templates", "Authorization", "Bearer " + TOKEN);
+    java.util.List<String> types = new java.util.ArrayList<>();
+    JSON.readTree(r.body()).get("data").forEach(t -> types.add(t.get("type").asText()));
+    assertThat(types).contains("custom", "telegram", "whatsapp-cloud", "whatsapp-baileys",
+        "whatwut");
+  }
+
+  @Test
   void healthIsExposedWithTheIntegrations() throws Exception {
     HttpResponse<String> r = get("/actuator/health");
     assertThat(r.statusCode()).isEqualTo(200);
