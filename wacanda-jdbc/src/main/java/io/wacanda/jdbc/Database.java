@@ -89,7 +89,7 @@ final class Database {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         boolean autoCommit = c.getAutoCommit();
-        int isolation = c.getTransactionIsolation();
+        int isolation = snapshot ? c.getTransactionIsolation() : -1;
         if (snapshot) {
           c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
@@ -109,7 +109,7 @@ final class Database {
           rollbackQuietly(c);
           throw e;
         } finally {
-          restoreQuietly(c, autoCommit, snapshot ? isolation : -1);
+          restoreQuietly(c, autoCommit, isolation);
         }
       } catch (SQLException e) {
         if (attempt < ATTEMPTS && isTransient(e)) {

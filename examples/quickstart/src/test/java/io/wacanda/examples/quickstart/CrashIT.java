@@ -83,6 +83,13 @@ class CrashIT {
   private static final String ADMIN_TOKEN = "adm_crash_harness_token_0123456789";
   private static final String SECRET_KEY = "crash-harness-secret-key-0123456789abcdef";
   private static final String QUESTION = "How long do I have to return an item?";
+  /**
+   * Inbox lease of the child: how soon an event a killed worker held is processed again. A worker
+   * claims a batch of 8 events under one lease and processes them one after another, so the
+   * lease must outlast a whole batch even on a loaded machine, or a second worker re-claims the
+   * tail of the batch and it is sent twice within one life; 20 s does, and keeps the test short.
+   */
+  private static final int LEASE_SECONDS = 20;
 
   enum KillPoint { MID_TRAFFIC, DURING_SEND, AFTER_SEND_BEFORE_COMMIT }
 
@@ -395,7 +402,8 @@ class CrashIT {
       assertThat(jar).as("the packaged quickstart").exists();
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-jar", jar.toString(), "--port", "0", "--inbox-lease", "3"));
+          "-Xmx256m", "-jar", jar.toString(), "--port", "0", "--inbox-lease",
+          String.valueOf(LEASE_SECONDS)));
       command.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
       pb.environment().put("WACANDA_ADMIN_TOKEN", ADMIN_TOKEN);
