@@ -43,6 +43,8 @@ public final class JdbcKnowledgeStore implements KnowledgeStore {
   private final Database db;
   private final Clock clock;
   private final Map<TenantId, Set<Long>> ownRevisions = new ConcurrentHashMap<>();
+  /** Own revisions are remembered only once a follower exists to forget them again. */
+  private volatile boolean followed;
 
   JdbcKnowledgeStore(Database db, Clock clock) {
     this.db = db;
@@ -192,7 +194,15 @@ public final class JdbcKnowledgeStore implements KnowledgeStore {
 
   /** Called after the transaction that wrote {@code revision} committed. */
   private void remember(TenantId tenant, long revision) {
+    if (!followed) {
+      return;
+    }
     ownRevisions.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(revision);
+  }
+
+  /** A follower now reads this store's revisions: start remembering own ones. */
+  void followed() {
+    followed = true;
   }
 
   /** Whether this store instance wrote {@code revision} of the tenant's knowledge. */

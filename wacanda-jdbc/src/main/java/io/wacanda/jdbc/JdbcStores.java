@@ -181,8 +181,8 @@ public final class JdbcStores {
     }
 
     /**
-     * Whether {@link #build()} migrates the schema with Flyway (history table {@value
-     * #SCHEMA_HISTORY_TABLE_NAME}). Default true; turn off when migrations run separately, as
+     * Whether {@link #build()} migrates the schema with Flyway (history table
+     * {@code wacanda_schema_history}). Default true; turn off when migrations run separately, as
      * the table owner, before the application starts.
      */
     public Builder migrate(boolean migrate) {
@@ -203,7 +203,5 @@ public final class JdbcStores {
     public JdbcStores build() {
       return new JdbcStores(this);
     }
-
-    private static final String SCHEMA_HISTORY_TABLE_NAME = SCHEMA_HISTORY_TABLE;
   }
 }

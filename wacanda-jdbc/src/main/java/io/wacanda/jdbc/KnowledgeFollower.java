@@ -57,6 +57,7 @@ public final class KnowledgeFollower implements AutoCloseable {
     this.store = b.store;
     this.pollInterval = b.pollInterval;
     this.executor = Executors.newSingleThreadScheduledExecutor(b.threadFactory);
+    store.followed();
     this.known = new HashMap<>(store.revisions());
   }
 
