@@ -84,9 +84,11 @@ CREATE INDEX webhook_events_due_idx ON webhook_events (status, next_attempt_at);
 CREATE INDEX webhook_events_lease_idx ON webhook_events (status, lease_until);
 -- claim order and retention (terminal events by age)
 CREATE INDEX webhook_events_age_idx ON webhook_events (status, created_at, seq);
--- list and countByStatus per integration
+-- list per integration, and list by status / countByStatus per integration
 CREATE INDEX webhook_events_integration_idx
   ON webhook_events (tenant_id, integration_id, created_at, seq);
+CREATE INDEX webhook_events_integration_status_idx
+  ON webhook_events (tenant_id, integration_id, status, created_at, seq);
 
 CREATE TABLE chat_sessions (
   id                 ${id} NOT NULL,
@@ -176,8 +178,9 @@ CREATE TABLE handoff_requests (
   CONSTRAINT handoff_requests_urgency_ck CHECK (urgency IN ('low', 'medium', 'high')),
   CONSTRAINT handoff_requests_status_ck CHECK (status IN ('OPEN', 'CLAIMED', 'RESOLVED'))
 );
+-- serving order: highest urgency, then oldest
 CREATE INDEX handoff_requests_queue_idx
-  ON handoff_requests (tenant_id, status, urgency_rank, created_at, seq);
+  ON handoff_requests (tenant_id, status, urgency_rank DESC, created_at, seq);
 CREATE INDEX handoff_requests_idle_idx ON handoff_requests (status, last_activity_at);
 
 CREATE TABLE kb_documents (

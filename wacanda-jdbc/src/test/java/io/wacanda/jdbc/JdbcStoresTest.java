@@ -85,6 +85,18 @@ class JdbcStoresTest {
         .hasMessageContaining("MySQL").hasMessageContaining("PostgreSQL and H2");
   }
 
+  @Test
+  void anUnreachableDatabaseIsARetryableUnavailableError() {
+    org.postgresql.ds.PGSimpleDataSource nowhere = new org.postgresql.ds.PGSimpleDataSource();
+    nowhere.setURL("jdbc:postgresql://127.0.0.1:1/wacanda");
+    nowhere.setConnectTimeout(2);
+
+    assertThatThrownBy(() -> JdbcStores.builder(nowhere).build())
+        .isInstanceOfSatisfying(io.wacanda.RetryableException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .hasMessageContaining("SQLState 08");
+  }
+
   private static DataSource dataSourceNamed(String product) {
     DatabaseMetaData meta = (DatabaseMetaData) Proxy.newProxyInstance(
         JdbcStoresTest.class.getClassLoader(), new Class<?>[] {DatabaseMetaData.class},
