@@ -166,6 +166,12 @@ public final class ConversationEngine {
           keyBase, started, 0, null);
     }
 
+    Optional<String> smallTalk = config.smallTalkReply(text);
+    if (smallTalk.isPresent()) {
+      String sent = sendAsBot(integration, session, smallTalk.get(), List.of(), delivery, limits,
+          keyBase);
+      return new TurnResult(session.id(), sent, List.of(), 1.0, false, Optional.empty());
+    }
     Answer answer = rag.answer(tenant, text, history);
     double confidence = answer.confidence();
     if (confidence < config.handoffConfidence()) {

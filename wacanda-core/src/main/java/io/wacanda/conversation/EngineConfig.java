@@ -36,6 +36,13 @@ public final class EngineConfig {
       "\\b(parler|conseiller|un humain|une personne)\\b.{0,20}\\b(humain|personne|conseiller|agent)\\b",
       "\\b(mit einem|einen)\\s+(menschen|mitarbeiter|berater)\\b");
 
+  /** Whole messages that are small talk (a greeting, thanks), answered without the knowledge base. */
+  public static final List<String> DEFAULT_SMALL_TALK_PATTERNS = List.of(
+      "^\\W*(hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|ol[aá]|bonjour|hallo|"
+          + "ciao)( there)?\\W*$",
+      "^\\W*(thanks?|thank you|thx|cheers|great|ok(ay)?|perfect|gracias|obrigad[oa]|merci|"
+          + "danke)( (so|very) much| a lot)?\\W*$");
+
   /** Words that raise a handoff's urgency to HIGH. */
   public static final List<String> DEFAULT_URGENT_PATTERNS = List.of(
       "\\b(urgent|urgently|asap|immediately|emergency|fraud|stolen|hacked|unauthori[sz]ed|"
@@ -48,6 +55,8 @@ public final class EngineConfig {
   private final Duration handoffIdleTimeout;
   private final List<Pattern> humanRequest;
   private final List<Pattern> urgent;
+  private final Pattern greeting;
+  private final Pattern thanks;
   private final Messages messages;
 
   private EngineConfig(Builder b) {
@@ -58,6 +67,8 @@ public final class EngineConfig {
     this.handoffIdleTimeout = b.handoffIdleTimeout;
     this.humanRequest = compile(b.humanRequestPatterns);
     this.urgent = compile(b.urgentPatterns);
+    this.greeting = compile(List.of(DEFAULT_SMALL_TALK_PATTERNS.get(0))).get(0);
+    this.thanks = compile(List.of(DEFAULT_SMALL_TALK_PATTERNS.get(1))).get(0);
     this.messages = b.messages;
   }
 
@@ -103,6 +114,20 @@ public final class EngineConfig {
     return humanRequest.stream().anyMatch(p -> p.matcher(text).find());
   }
 
+  /** The canned answer to a message that is only small talk. */
+  java.util.Optional<String> smallTalkReply(String text) {
+    if (text.length() > 40) {
+      return java.util.Optional.empty();
+    }
+    if (greeting.matcher(text).matches()) {
+      return java.util.Optional.of(messages.greeting());
+    }
+    if (thanks.matcher(text).matches()) {
+      return java.util.Optional.of(messages.thanks());
+    }
+    return java.util.Optional.empty();
+  }
+
   boolean soundsUrgent(String text) {
     return urgent.stream().anyMatch(p -> p.matcher(text).find());
   }
@@ -115,15 +140,20 @@ public final class EngineConfig {
    * @param resumed when the bot takes the conversation back
    * @param mediaWithoutText when a customer sends media the bot cannot read
    * @param talkToPerson title of the button that asks for a person
+   * @param greeting answer to a bare greeting
+   * @param thanks answer to a bare thank-you
    */
   public record Messages(String handoff, String notUnderstood, String resumed,
-      String mediaWithoutText, String talkToPerson) {
+      String mediaWithoutText, String talkToPerson, String greeting, String thanks) {
     public static final Messages DEFAULT = new Messages(
         "I'm passing you to a member of our team. They will reply here as soon as they can.",
         "I'm sorry, I couldn't find an answer to that in our help centre. Could you rephrase it?",
         "You're back with the virtual assistant. How can I help?",
         "I can only read text for now. Could you describe what you need in a message?",
-        "Talk to a person");
+        "Talk to a person",
+        "Hello! I'm the virtual assistant. Ask me anything about orders, delivery, returns, "
+            + "payments or your account.",
+        "You're welcome! Is there anything else I can help with?");
 
     public Messages {
       Objects.requireNonNull(handoff, "handoff");
@@ -131,6 +161,8 @@ public final class EngineConfig {
       Objects.requireNonNull(resumed, "resumed");
       Objects.requireNonNull(mediaWithoutText, "mediaWithoutText");
       Objects.requireNonNull(talkToPerson, "talkToPerson");
+      Objects.requireNonNull(greeting, "greeting");
+      Objects.requireNonNull(thanks, "thanks");
     }
   }
 

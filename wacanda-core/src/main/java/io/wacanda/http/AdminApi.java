@@ -148,6 +148,20 @@ final class AdminApi {
         case "stats":
           requireMethod(m, "GET");
           return Envelope.ok(Views.stats(integrations.stats(tenant, id)));
+        case "connect":
+          requireMethod(m, "POST");
+          return Envelope.ok(view(integrations.connect(tenant, id)));
+        case "disconnect":
+          requireMethod(m, "POST");
+          return Envelope.ok(view(integrations.disconnect(tenant, id)));
+        case "qr": {
+          requireMethod(m, "GET");
+          var control = integrations.connectionControl(tenant, id);
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("status", control.status().state().name());
+          out.put("qr", control.qrCode().orElse(null));
+          return Envelope.ok(out);
+        }
         case "sessions": {
           requireMethod(m, "GET");
           integrations.get(tenant, id);

@@ -43,6 +43,17 @@ public final class WebhookInbox implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private long signals;
+  private volatile FailureListener failureListener = (event, error, dead) -> { };
+
+  /** Told about every failed attempt (for alerts and event streams). */
+  @FunctionalInterface
+  public interface FailureListener {
+    /**
+     * @param event the event as claimed for the failed attempt
+     * @param dead whether it will not be tried again
+     */
+    void failed(WebhookEvent event, String error, boolean dead);
+  }
 
   public WebhookInbox(WebhookEventStore store, EventProcessor processor, Clock clock,
       Config config) {
@@ -76,6 +87,11 @@ public final class WebhookInbox implements AutoCloseable {
       signal();
     }
     return results;
+  }
+
+  /** Sets the listener told about failed attempts; replaces any earlier one. */
+  public void onFailure(FailureListener listener) {
+    this.failureListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Decodes a stored event's payload. */
@@ -151,6 +167,7 @@ public final class WebhookInbox implements AutoCloseable {
           event.integrationId(), e.getMessage());
       store.markDead(event.tenant(), event.id(), event.attempts(), describe(e),
           clock.instant());
+      notifyFailure(event, describe(e), true);
     } catch (RuntimeException e) {
       log.warn("Event {} of integration {} failed on attempt {}", event.id(),
           event.integrationId(), event.attempts(), e);
@@ -165,11 +182,21 @@ public final class WebhookInbox implements AutoCloseable {
           clock.instant().plus(delay), describe(e));
       log.info("Event {} will be retried in {} ms (attempt {} failed: {})", event.id(),
           delay.toMillis(), event.attempts(), e.getMessage());
+      notifyFailure(event, describe(e), false);
     } else {
       store.markDead(event.tenant(), event.id(), event.attempts(), describe(e),
           clock.instant());
       log.warn("Event {} of integration {} is dead after {} attempts: {}", event.id(),
           event.integrationId(), event.attempts(), e.getMessage());
+      notifyFailure(event, describe(e), true);
+    }
+  }
+
+  private void notifyFailure(WebhookEvent event, String error, boolean dead) {
+    try {
+      failureListener.failed(event, error, dead);
+    } catch (RuntimeException e) {
+      log.warn("Inbox failure listener failed", e);
     }
   }
 

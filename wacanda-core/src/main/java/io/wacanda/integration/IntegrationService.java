@@ -343,6 +343,28 @@ public final class IntegrationService implements AutoCloseable {
         });
   }
 
+  // ------------------------------------------------- connection lifecycle
+
+  /** The connection control of a channel with a login lifecycle (WhatsApp Web). */
+  public io.wacanda.channel.ConnectionControl connectionControl(TenantId tenant, String id) {
+    Integration integration = get(tenant, id);
+    return channel(integration).connectionControl().orElseThrow(() ->
+        WacandaException.conflict("integration type " + integration.type()
+            + " has no connection lifecycle"));
+  }
+
+  /** Starts a login (connect) and records the resulting status. */
+  public Integration connect(TenantId tenant, String id) {
+    IntegrationStatus status = connectionControl(tenant, id).connect();
+    return updateStatus(tenant, id, status).orElseThrow();
+  }
+
+  /** Logs out and records the resulting status. */
+  public Integration disconnect(TenantId tenant, String id) {
+    IntegrationStatus status = connectionControl(tenant, id).disconnect();
+    return updateStatus(tenant, id, status).orElseThrow();
+  }
+
   // --------------------------------------------------------------- tests
 
   /** Runs the type's connectivity test, stores and returns the result. */

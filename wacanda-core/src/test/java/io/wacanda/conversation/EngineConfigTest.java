@@ -27,6 +27,18 @@ class EngineConfigTest {
     assertThat(config.asksForHuman(text)).isFalse();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"hi", "Hello!", "good morning", "thanks", "Thank you so much!", "ok"})
+  void answersBareSmallTalk(String text) {
+    assertThat(config.smallTalkReply(text)).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hi, where is my order?", "thanks but my parcel is late"})
+  void leavesQuestionsToTheKnowledgeBase(String text) {
+    assertThat(config.smallTalkReply(text)).isEmpty();
+  }
+
   @Test
   void spotsUrgency() {
     assertThat(config.soundsUrgent("I was charged twice, this is urgent")).isTrue();

@@ -13,6 +13,7 @@ import io.wacanda.jdbc.JdbcStores;
 import io.wacanda.jdbc.KnowledgeFollower;
 import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.Document;
+import io.wacanda.rag.OpenAiCompatibleChatModel;
 import io.wacanda.security.ApiKeys;
 import io.wacanda.security.SecretCipher;
 import io.wacanda.security.StaticTokenAdminAuthenticator;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * {@code WACANDA_JDBC_PASSWORD} (the database password for {@code --jdbc-url}). The admin token
  * and demo key are generated and printed when absent; the secret key is generated once and kept
  * in {@code DATA/secret.key}, since stored secrets must be readable after a restart.
+ * {@code WACANDA_LLM_BASE_URL} and {@code WACANDA_LLM_MODEL} (and optionally
+ * {@code WACANDA_LLM_API_KEY}) switch answers from the offline extractive answerer to an
+ * OpenAI-compatible model (OpenAI, Ollama, vLLM, llama.cpp).
  */
 public final class Quickstart implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Quickstart.class);
@@ -215,17 +219,30 @@ public final class Quickstart implements AutoCloseable {
       JdbcStores stores = JdbcStores.builder(dataSource).build();
       // read the knowledge revisions before the engine rebuilds, so no change is missed
       KnowledgeFollower follower = stores.knowledgeFollower().build();
+      DefaultRagEngine.Builder rag = DefaultRagEngine.builder()
+          .knowledgeStore(stores.knowledgeStore());   // indexes rebuilt from the table
+      String llmUrl = env.getOrDefault("WACANDA_LLM_BASE_URL", "");
+      if (!llmUrl.isBlank()) {
+        OpenAiCompatibleChatModel.Builder model = OpenAiCompatibleChatModel.builder()
+            .baseUrl(llmUrl).model(env.getOrDefault("WACANDA_LLM_MODEL", "llama3.1"));
+        String llmKey = env.getOrDefault("WACANDA_LLM_API_KEY", "");
+        if (!llmKey.isBlank()) {
+          model.apiKey(llmKey);
+        }
+        rag.chatModel(model.build());
+        log.info("Answers come from the model at {}", llmUrl);
+      }
+      DefaultRagEngine engine = rag.build();
       Wacanda wacanda = stores.applyTo(Wacanda.builder())
           .secretKey("quickstart", key)
+          .ragEngine(engine)
           .adminAuthenticator(StaticTokenAdminAuthenticator.of(adminToken, DEMO_TENANT))
           .publicBaseUrl(publicUrl)
           .inboxConfig(WebhookInbox.Config.defaults().withLease(options.inboxLease()))
           // Local testing: let custom integrations post replies to services on this machine.
           .urlGuard(UrlGuard.builder().allowLoopback(true).build())
           .build();
-      if (wacanda.rag() instanceof DefaultRagEngine engine) {
-        follower.start(engine);
-      }
+      follower.start(engine);
 
       long t0 = System.nanoTime();
       int docs = options.knowledge().map(dir -> ingestDirectory(wacanda, dir))

@@ -12,18 +12,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A smoke check that answering with the offline defaults stays cheap: a ~50-document knowledge
- * base answered from two threads. The floor asserted is far below what the engine does (it
- * logs the measured rate) so that a busy build machine does not fail it; the benchmarks module
- * measures properly.
+ * Answers from a ~50-document knowledge base stay the same when two threads ask at once (the
+ * indexes are shared). Speed is measured in the benchmarks module, not here.
  */
-class AnswerThroughputTest {
+class ConcurrentAnswersTest {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AnswerThroughputTest.class);
   private static final TenantId SHOP = TenantId.of("fernbrook");
   private static final String[] CITIES = {"Leeds", "York", "Bristol", "Bath", "Derby", "Hull",
       "Leicester", "Norwich", "Oxford", "Exeter", "Chester", "Durham", "Lincoln", "Preston",
@@ -36,7 +31,7 @@ class AnswerThroughputTest {
   private static DefaultRagEngine engineWithFiftyDocuments() throws URISyntaxException {
     DefaultRagEngine engine = DefaultRagEngine.builder().build();
     engine.ingestDirectory(SHOP,
-        Path.of(AnswerThroughputTest.class.getResource("/rag/helpcentre").toURI()));
+        Path.of(ConcurrentAnswersTest.class.getResource("/rag/helpcentre").toURI()));
     for (int i = 0; i < 34; i++) {
       String city = CITIES[i % CITIES.length];
       String kind = i < CITIES.length ? "store" : "outlet";
@@ -56,38 +51,34 @@ class AnswerThroughputTest {
   }
 
   @Test
-  void answersWellOverAThousandQuestionsASecondOnTwoThreads() throws Exception {
+  void concurrentAnswersEqualSingleThreadedOnes() throws Exception {
     DefaultRagEngine engine = engineWithFiftyDocuments();
     assertThat(engine.knowledgeStore().listDocuments(SHOP)).hasSize(50);
-    for (int i = 0; i < 3_000; i++) {
-      engine.answer(SHOP, QUESTIONS[i % QUESTIONS.length], List.of());
+    List<String> expected = new ArrayList<>();
+    for (String q : QUESTIONS) {
+      expected.add(engine.answer(SHOP, q, List.of()).text());
     }
-    int perThread = 5_000;
+    int perThread = 400;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      long start = System.nanoTime();
       List<Future<Integer>> futures = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
         futures.add(pool.submit(() -> {
-          int answered = 0;
+          int same = 0;
           for (int i = 0; i < perThread; i++) {
-            if (!engine.answer(SHOP, QUESTIONS[i % QUESTIONS.length], List.of()).text().isEmpty()) {
-              answered++;
+            int q = i % QUESTIONS.length;
+            if (engine.answer(SHOP, QUESTIONS[q], List.of()).text().equals(expected.get(q))) {
+              same++;
             }
           }
-          return answered;
+          return same;
         }));
       }
-      int answered = 0;
+      int same = 0;
       for (Future<Integer> f : futures) {
-        answered += f.get(120, TimeUnit.SECONDS);
+        same += f.get(120, TimeUnit.SECONDS);
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double perSecond = answered / seconds;
-      LOG.info("Answered {} questions in {} s: {} answers/s", answered,
-          String.format("%.2f", seconds), String.format("%.0f", perSecond));
-      assertThat(answered).isEqualTo(2 * perThread);
-      assertThat(perSecond).isGreaterThan(300);
+      assertThat(same).isEqualTo(2 * perThread);
     } finally {
       pool.shutdownNow();
     }

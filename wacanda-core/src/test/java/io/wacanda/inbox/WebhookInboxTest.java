@@ -1,0 +1,118 @@
+package io.wacanda.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wacanda.ErrorCode;
+import io.wacanda.RetryableException;
+import io.wacanda.TenantId;
+import io.wacanda.WacandaException;
+import io.wacanda.channel.InboundEvent;
+import io.wacanda.channel.InboundMessage;
+import io.wacanda.testing.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WebhookInboxTest {
+  private static final TenantId T = TenantId.of("t");
+  private final MutableClock clock = MutableClock.at("2026-11-26T10:00:00Z");
+  private final InMemoryWebhookEventStore store = new InMemoryWebhookEventStore();
+
+  private static InboundEvent message(String id) {
+    return new InboundEvent.Message(InboundMessage.text(id, "s", "", java.time.Instant.EPOCH, "hi"));
+  }
+
+  private WebhookInbox inbox(EventProcessor p) {
+    return new WebhookInbox(store, p, clock, WebhookInbox.Config.defaults()
+        .withPollInterval(Duration.ofMillis(10))
+        .withRetryPolicy(new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofMinutes(1), 2)));
+  }
+
+  @Test
+  void storesBeforeAnyProcessingAndRecognisesDuplicates() {
+    WebhookInbox inbox = inbox(e -> { });
+    var first = inbox.append(T, "i1", List.of(message("m1"), message("m1"), message("m2")));
+    assertThat(first).extracting(WebhookEventStore.AppendResult::duplicate)
+        .containsExactly(false, true, false);
+    assertThat(store.list(T, "i1", Optional.of(EventStatus.PENDING), 10)).hasSize(2);
+    assertThat(WebhookInbox.decode(first.get(0).event())).isEqualTo(message("m1"));
+  }
+
+  @Test
+  void workersProcessAppendedEventsInTheBackground() throws Exception {
+    CountDownLatch done = new CountDownLatch(20);
+    try (WebhookInbox inbox = inbox(e -> done.countDown())) {
+      inbox.start();
+      for (int i = 0; i < 20; i++) {
+        inbox.append(T, "i1", List.of(message("m" + i)));
+      }
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.countByStatus(T, "i1").get(EventStatus.PROCESSED)).isEqualTo(20);
+  }
+
+  @Test
+  void retriesWithBackoffHonouringRetryAfterThenDeadLetters() {
+    AtomicInteger calls = new AtomicInteger();
+    WebhookInbox inbox = inbox(e -> {
+      calls.incrementAndGet();
+      throw new RetryableException(ErrorCode.RATE_LIMITED, "slow down", Duration.ofSeconds(30),
+          null);
+    });
+    inbox.append(T, "i1", List.of(message("m1")));
+    assertThat(inbox.drain()).isEqualTo(1);
+    WebhookEvent after1 = store.list(T, "i1", Optional.empty(), 1).get(0);
+    assertThat(after1.status()).isEqualTo(EventStatus.PENDING);
+    assertThat(after1.nextAttemptAt()).isEqualTo(clock.instant().plusSeconds(30));
+    assertThat(after1.lastError()).contains("slow down");
+    assertThat(inbox.drain()).isZero(); // not due yet
+    clock.advance(Duration.ofSeconds(30));
+    inbox.drain();
+    clock.advance(Duration.ofMinutes(1));
+    inbox.drain();
+    WebhookEvent dead = store.list(T, "i1", Optional.empty(), 1).get(0);
+    assertThat(dead.status()).isEqualTo(EventStatus.DEAD);
+    assertThat(dead.attempts()).isEqualTo(3);
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void finalFailuresAreDeadAtOnce() {
+    WebhookInbox inbox = inbox(e -> {
+      throw new WacandaException(ErrorCode.FORBIDDEN, "blocked by the user");
+    });
+    inbox.append(T, "i1", List.of(message("m1")));
+    inbox.drain();
+    WebhookEvent dead = store.list(T, "i1", Optional.empty(), 1).get(0);
+    assertThat(dead.status()).isEqualTo(EventStatus.DEAD);
+    assertThat(dead.attempts()).isEqualTo(1);
+    assertThat(dead.lastError()).isEqualTo("FORBIDDEN: blocked by the user");
+  }
+
+  @Test
+  void closeWaitsForTheEventInFlight() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    WebhookInbox inbox = inbox(e -> {
+      started.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    inbox.start();
+    inbox.append(T, "i1", List.of(message("m1")));
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(inbox::close);
+    release.countDown();
+    closing.get(15, TimeUnit.SECONDS);
+    assertThat(store.list(T, "i1", Optional.empty(), 1).get(0).status())
+        .isEqualTo(EventStatus.PROCESSED);
+  }
+}
