@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -176,9 +177,8 @@ public final class JdbcWebhookEventStore implements WebhookEventStore {
         if (ps.executeUpdate() == 1) {
           claimed.add(new WebhookEvent(e.id(), e.tenant(), e.integrationId(), e.eventType(),
               e.idempotencyKey(), e.payload(), EventStatus.PROCESSING, e.attempts() + 1,
-              e.nextAttemptAt(), Optional.of(leaseUntil.truncatedTo(
-                  java.time.temporal.ChronoUnit.MICROS)), e.lastError(), e.createdAt(),
-              e.processedAt()));
+              e.nextAttemptAt(), Optional.of(leaseUntil.truncatedTo(ChronoUnit.MICROS)),
+              e.lastError(), e.createdAt(), e.processedAt()));
         }
       }
     }

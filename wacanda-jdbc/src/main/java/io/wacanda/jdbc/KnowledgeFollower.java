@@ -101,8 +101,7 @@ public final class KnowledgeFollower implements AutoCloseable {
   public synchronized Set<TenantId> poll() {
     Consumer<Set<TenantId>> r = refresher;
     if (r == null) {
-      throw new WacandaException(io.wacanda.ErrorCode.INVALID_REQUEST,
-          "start the knowledge follower before polling it");
+      throw WacandaException.invalid("start the knowledge follower before polling it");
     }
     Map<TenantId, Long> current = store.revisions();
     Set<TenantId> changed = new LinkedHashSet<>();
