@@ -32,8 +32,10 @@ import java.util.function.Supplier;
  * the same run. Not a test (no pass/fail): run it with
  *
  * <pre>
- * mvn -B -pl wacanda-jdbc test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.wacanda.jdbc.DurableAckBenchmark [-Dbench.seconds=10] [-Dbench.threads=16]
+ * mvn -B -q -pl wacanda-core,wacanda-jdbc -am test-compile dependency:build-classpath \
+ *   -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp "wacanda-jdbc/target/test-classes:wacanda-jdbc/target/classes:$(cat wacanda-jdbc/target/cp.txt)" \
+ *   [-Dbench.seconds=10] [-Dbench.warmup=3] [-Dbench.threads=16] io.wacanda.jdbc.DurableAckBenchmark
  * </pre>
  *
  * (PostgreSQL is measured when {@code WACANDA_TEST_PG_URL} etc. are set, see
