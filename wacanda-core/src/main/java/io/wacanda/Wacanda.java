@@ -73,10 +73,12 @@ public final class Wacanda implements AutoCloseable {
   private Wacanda(Builder b) {
     Clock clock = b.clock;
     IntegrationRegistry.Builder registry = IntegrationRegistry.builder();
+    // Explicit registrations first: a configured instance replaces the discovered one of the same
+    // class; a different class claiming the same type still fails.
+    b.providers.forEach(registry::register);
     if (b.discoverProviders) {
       registry.discover(b.classLoader);
     }
-    b.providers.forEach(registry::register);
     this.conversations = b.conversationStore;
     this.handoffs = b.handoffQueue;
     this.rag = b.ragEngine != null ? b.ragEngine
