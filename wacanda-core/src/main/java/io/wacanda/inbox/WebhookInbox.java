@@ -124,8 +124,10 @@ public final class WebhookInbox implements AutoCloseable {
     while (!(batch = store.claimDue(clock.instant(), config.batchSize(), config.lease()))
         .isEmpty()) {
       for (WebhookEvent e : batch) {
-        handle(e);
-        handled++;
+        if (!leaseRunningOut(e)) {
+          handle(e);
+          handled++;
+        }
       }
     }
     return handled;
@@ -146,6 +148,12 @@ public final class WebhookInbox implements AutoCloseable {
         continue;
       }
       for (WebhookEvent e : batch) {
+        if (leaseRunningOut(e)) {
+          // The rest of this batch waited too long behind slower events: leave it to be
+          // re-claimed rather than race another worker that may already hold it.
+          log.debug("Event {} skipped: its lease is running out", e.id());
+          continue;
+        }
         inFlight.incrementAndGet();
         try {
           handle(e);
@@ -154,6 +162,13 @@ public final class WebhookInbox implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether less than half of the event's lease is left. */
+  private boolean leaseRunningOut(WebhookEvent event) {
+    return event.leaseUntil()
+        .map(until -> clock.instant().isAfter(until.minus(config.lease().dividedBy(2))))
+        .orElse(false);
   }
 
   private void handle(WebhookEvent event) {
