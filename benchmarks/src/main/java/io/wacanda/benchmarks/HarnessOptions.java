@@ -27,14 +27,15 @@ import java.util.Set;
  * @param httpThreads request threads of both servers
  * @param queueCapacity request queue of both servers' executors
  * @param senders distinct customers the requests rotate through
+ * @param inboxWorkers Wacanda's inbox worker threads, or 0 for Wacanda's default
  * @param ackOnly whether to also measure Wacanda without inbox workers (a diagnostic)
  * @param out where the results are written (Markdown)
  */
 record HarnessOptions(Set<Phase> phases, int connections, Duration round, int rounds,
     Duration warmup, double rate, Duration duration, Duration latencyWarmup,
     int latencyConnections, Duration baseline, Duration chatDuration, Duration inProcessDuration,
-    int inProcessThreads, int httpThreads, int queueCapacity, int senders, boolean ackOnly,
-    Path out) {
+    int inProcessThreads, int httpThreads, int queueCapacity, int senders, int inboxWorkers,
+    boolean ackOnly, Path out) {
 
   /** The three measurements of the issue. */
   enum Phase { THROUGHPUT, LATENCY, CHAT }
@@ -57,6 +58,7 @@ record HarnessOptions(Set<Phase> phases, int connections, Duration round, int ro
       "  --http-threads N         request threads of both servers (default max(4, 2 x cores))",
       "  --queue N                request queue of both servers (default 1024)",
       "  --senders N              distinct customers (default 1000)",
+      "  --inbox-workers N        Wacanda's inbox workers (default: Wacanda's default, 4)",
       "  --no-ack-only            skip the diagnostic run of Wacanda without inbox workers",
       "  --out FILE               results file (default benchmarks/target/load-results.md when",
       "                           run from the repository root, else load-results.md)",
@@ -69,7 +71,7 @@ record HarnessOptions(Set<Phase> phases, int connections, Duration round, int ro
     return new HarnessOptions(EnumSet.allOf(Phase.class), 16, Duration.ofSeconds(10), 3,
         Duration.ofSeconds(5), 1000, Duration.ofSeconds(60), Duration.ofSeconds(10), 32,
         Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(10), cores,
-        Math.max(4, cores * 2), 1024, 1000, true, out);
+        Math.max(4, cores * 2), 1024, 1000, 0, true, out);
   }
 
   /** Thrown for a bad command line; the message says which option and why. */
@@ -99,6 +101,7 @@ record HarnessOptions(Set<Phase> phases, int connections, Duration round, int ro
     int httpThreads = d.httpThreads;
     int queue = d.queueCapacity;
     int senders = d.senders;
+    int inboxWorkers = d.inboxWorkers;
     boolean ackOnly = d.ackOnly;
     Path out = d.out;
     for (int i = 0; i < args.length; i++) {
@@ -121,6 +124,7 @@ record HarnessOptions(Set<Phase> phases, int connections, Duration round, int ro
         case "--http-threads" -> httpThreads = positive(a, value(args, ++i, a), 1024);
         case "--queue" -> queue = positive(a, value(args, ++i, a), 1_000_000);
         case "--senders" -> senders = positive(a, value(args, ++i, a), 10_000_000);
+        case "--inbox-workers" -> inboxWorkers = positive(a, value(args, ++i, a), 256);
         case "--no-ack-only" -> ackOnly = false;
         case "--out" -> out = Path.of(value(args, ++i, a));
         case "--help", "-h" -> throw new UsageException("");
@@ -129,7 +133,7 @@ record HarnessOptions(Set<Phase> phases, int connections, Duration round, int ro
     }
     return new HarnessOptions(phases, connections, round, rounds, warmup, rate, duration,
         latencyWarmup, latencyConnections, baseline, chatDuration, inProcessDuration,
-        inProcessThreads, httpThreads, queue, senders, ackOnly, out);
+        inProcessThreads, httpThreads, queue, senders, inboxWorkers, ackOnly, out);
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}, or plain seconds; never negative. */

@@ -128,7 +128,7 @@ public final class JfrHotMethods {
   }
 
   private static String threadName(RecordedEvent e) {
-    RecordedThread t = e.getThread("sampledThread");
+    RecordedThread t = e.hasField("sampledThread") ? e.getThread("sampledThread") : null;
     if (t == null) {
       t = e.getThread();
     }

@@ -4,6 +4,7 @@ import io.wacanda.http.HttpRequest;
 import io.wacanda.http.HttpResponse;
 import io.wacanda.http.WacandaHttpHandler;
 import io.wacanda.inbox.EventStatus;
+import io.wacanda.inbox.WebhookInbox;
 import io.wacanda.security.ApiKeys;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -183,7 +184,7 @@ public final class LoadHarness {
 
   private ClosedRun wacandaRound(boolean workers, String round) {
     try (WacandaFixture w = WacandaFixture.create(workers, options.httpThreads(),
-        options.queueCapacity())) {
+        options.queueCapacity(), options.inboxWorkers())) {
       HttpLoadClient.Target target = webhookTarget(w.address(), w.apiKey(), round);
       boolean warm = round.equals("warm");
       Meter m = Meter.start();
@@ -230,7 +231,7 @@ public final class LoadHarness {
     Histogram wacanda;
     settle();
     try (WacandaFixture w = WacandaFixture.create(true, options.httpThreads(),
-        options.queueCapacity())) {
+        options.queueCapacity(), options.inboxWorkers())) {
       HttpLoadClient.Target target = webhookTarget(w.address(), w.apiKey(), "lat")
           .withConnections(options.latencyConnections());
       Meter m = Meter.start();
@@ -297,7 +298,7 @@ public final class LoadHarness {
     double http;
     double inProcess = Double.NaN;
     try (WacandaFixture w = WacandaFixture.create(true, options.httpThreads(),
-        options.queueCapacity())) {
+        options.queueCapacity(), options.inboxWorkers())) {
       InetSocketAddress address = w.address();
       String host = address.getHostString() + ":" + address.getPort();
       String key = w.apiKey();
@@ -434,6 +435,8 @@ public final class LoadHarness {
     m.row("load average before / after", before.loadAverage() + " / " + after.loadAverage());
     m.row("server threads (both servers)", options.httpThreads() + ", queue "
         + options.queueCapacity() + ", caller runs when full");
+    m.row("Wacanda inbox workers", options.inboxWorkers() == 0
+        ? WebhookInbox.Config.defaults().workers() + " (default)" : options.inboxWorkers());
     m.row("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay"));
     m.row("Wacanda rate limit", ResultTable.count(WacandaFixture.RATE_PER_SECOND)
         + " /s per key (raised for the benchmark)");

@@ -9,6 +9,7 @@ import io.wacanda.http.HttpOptions;
 import io.wacanda.http.jdk.JdkHttpServerBinding;
 import io.wacanda.inbox.EventStatus;
 import io.wacanda.inbox.InMemoryWebhookEventStore;
+import io.wacanda.inbox.WebhookInbox;
 import io.wacanda.integration.CreatedIntegration;
 import io.wacanda.rag.Document;
 import io.wacanda.rag.RagEngine;
@@ -66,9 +67,20 @@ final class WacandaFixture implements AutoCloseable {
    * @param queueCapacity the binding's request queue
    */
   static WacandaFixture create(boolean workers, int httpThreads, int queueCapacity) {
+    return create(workers, httpThreads, queueCapacity, 0);
+  }
+
+  /** As above, with {@code inboxWorkers} inbox threads (0: Wacanda's default). */
+  static WacandaFixture create(boolean workers, int httpThreads, int queueCapacity,
+      int inboxWorkers) {
     InMemoryWebhookEventStore events = new InMemoryWebhookEventStore();
     InMemoryHandoffQueue handoffs = new InMemoryHandoffQueue();
+    WebhookInbox.Config inbox = WebhookInbox.Config.defaults();
+    if (inboxWorkers > 0) {
+      inbox = inbox.withWorkers(inboxWorkers);
+    }
     Wacanda wacanda = Wacanda.builder()
+        .inboxConfig(inbox)
         .secretKey("bench", SecretCipher.deriveKey(ApiKeys.randomToken(32)))
         .adminAuthenticator(StaticTokenAdminAuthenticator.of("adm_" + ApiKeys.randomToken(24),
             TENANT))

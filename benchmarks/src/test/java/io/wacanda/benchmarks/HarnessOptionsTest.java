@@ -19,6 +19,7 @@ class HarnessOptionsTest {
     assertThat(o.duration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(o.httpThreads())
         .isEqualTo(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    assertThat(o.inboxWorkers()).isZero();
     assertThat(o.ackOnly()).isTrue();
   }
 
@@ -29,6 +30,7 @@ class HarnessOptionsTest {
         "--duration", "1m", "--latency-warmup", "0", "--latency-connections", "4",
         "--baseline", "0s", "--chat-duration", "3", "--in-process-duration", "1.5s",
         "--in-process-threads", "3", "--http-threads", "6", "--queue", "10", "--senders", "7",
+        "--inbox-workers", "1",
         "--no-ack-only", "--out", "x/y.md");
 
     assertThat(o.phases()).isEqualTo(EnumSet.of(HarnessOptions.Phase.LATENCY,
@@ -48,6 +50,7 @@ class HarnessOptionsTest {
     assertThat(o.httpThreads()).isEqualTo(6);
     assertThat(o.queueCapacity()).isEqualTo(10);
     assertThat(o.senders()).isEqualTo(7);
+    assertThat(o.inboxWorkers()).isEqualTo(1);
     assertThat(o.ackOnly()).isFalse();
     assertThat(o.out()).isEqualTo(Path.of("x/y.md"));
   }
