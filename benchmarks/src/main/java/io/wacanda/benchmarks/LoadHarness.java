@@ -152,6 +152,8 @@ public final class LoadHarness {
         ResultTable.perSecond(bare), "", "");
     summary.row("a", "webhook acks/s, Wacanda binding, inbox workers answering (median of "
         + wacandaRuns.size() + ")", ResultTable.perSecond(wacanda), "", "");
+    summary.row("a", "CPU per acknowledgement (this process, all threads): bare / Wacanda",
+        medianCpu(bareRuns) + " / " + medianCpu(wacandaRuns), "", "");
     summary.row("a", "Wacanda / bare", ResultTable.percent(ratio),
         ">= " + ResultTable.percent(TARGET_RATIO), verdict(ratio >= TARGET_RATIO));
     if (!ackOnlyRuns.isEmpty()) {
@@ -162,7 +164,7 @@ public final class LoadHarness {
     ResultTable t = new ResultTable("(a) Acknowledgement throughput, closed loop, "
         + connections + " connections, " + options.httpThreads() + " server threads",
         "server", "round", "2xx/s", "non-2xx", "service p50", "service p99", "client CPU",
-        "process CPU", "machine busy", "GC", "inbox at end");
+        "process CPU", "CPU per request", "machine busy", "GC", "inbox at end");
     List<ClosedRun> all = new ArrayList<>();
     for (int i = 0; i < bareRuns.size(); i++) {
       all.add(bareRuns.get(i));
@@ -176,6 +178,7 @@ public final class LoadHarness {
           ResultTable.millis(res.serviceTime().getValueAtPercentile(99)),
           ResultTable.percent(res.clientCoreShare()) + " of a core",
           ResultTable.decimal(run.usage.processCores()) + " cores",
+          run.usage.perRequest(res.completed()),
           ResultTable.percent(run.usage.machineBusy()),
           run.usage.gcMillis() + " ms", run.inbox == null ? "" : run.inbox);
     }
@@ -211,6 +214,14 @@ public final class LoadHarness {
   private record ClosedRun(String server, int round, HttpLoadClient.ClosedLoopResult result,
       Meter.Usage usage, String inbox) {}
 
+  private static String medianCpu(List<ClosedRun> runs) {
+    double[] v = runs.stream().mapToDouble(r -> r.usage.processCpuNanos() / 1e3
+        / Math.max(1, r.result.completed())).sorted().toArray();
+    int n = v.length;
+    double m = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return String.format(Locale.ROOT, "%.0f us", m);
+  }
+
   private static double median(List<ClosedRun> runs) {
     double[] v = runs.stream().mapToDouble(r -> r.result.throughput()).sorted().toArray();
     int n = v.length;
@@ -226,8 +237,8 @@ public final class LoadHarness {
     ResultTable t = new ResultTable("(b) Acknowledgement latency, open loop at "
         + ResultTable.count(options.rate()) + " requests/s, from intended send time",
         "server", "measured", "requests", "2xx", "errors", "unfinished", "p50", "p90", "p99",
-        "p99.9", "max", "send lag p99", "max waiting", "client CPU", "machine busy", "GC",
-        "inbox at end");
+        "p99.9", "max", "send lag p99", "max waiting", "client CPU", "process CPU",
+        "machine busy", "GC", "inbox at end");
     Histogram wacanda;
     settle();
     try (WacandaFixture w = WacandaFixture.create(true, options.httpThreads(),
@@ -281,6 +292,7 @@ public final class LoadHarness {
         ResultTable.millis(h.getMaxValue()),
         ResultTable.millis(res.sendLag().getValueAtPercentile(99)), res.maxWaiting(),
         ResultTable.percent(res.clientCoreShare()) + " of a core",
+        ResultTable.decimal(usage.processCores()) + " cores",
         ResultTable.percent(usage.machineBusy()), usage.gcMillis() + " ms", inbox);
   }
 
@@ -292,8 +304,8 @@ public final class LoadHarness {
         + " threads in process for " + seconds(options.inProcessDuration()));
     ResultTable t = new ResultTable("(c) Chat turns (action: chat, built-in embedder, "
         + "extractive answerer, sample help centre)", "path", "measured", "turns/s", "answered",
-        "handed off", "non-2xx", "p50", "p99", "client CPU", "process CPU", "machine busy",
-        "GC");
+        "handed off", "non-2xx", "p50", "p99", "client CPU", "process CPU", "CPU per turn",
+        "machine busy", "GC");
     settle();
     double http;
     double inProcess = Double.NaN;
@@ -318,6 +330,7 @@ public final class LoadHarness {
           ResultTable.millis(res.serviceTime().getValueAtPercentile(99)),
           ResultTable.percent(res.clientCoreShare()) + " of a core",
           ResultTable.decimal(usage.processCores()) + " cores",
+          usage.perRequest(res.completed()),
           ResultTable.percent(usage.machineBusy()), usage.gcMillis() + " ms");
       log("  HTTP: " + ResultTable.perSecond(http));
       if (!options.inProcessDuration().isZero()) {
@@ -327,6 +340,7 @@ public final class LoadHarness {
             seconds(options.inProcessDuration()), ResultTable.perSecond(inProcess),
             ip.answered, ip.handedOff, ip.errors, "", "", "",
             ResultTable.decimal(ip.usage.processCores()) + " cores",
+            ip.usage.perRequest(ip.answered + ip.handedOff + ip.errors),
             ResultTable.percent(ip.usage.machineBusy()), ip.usage.gcMillis() + " ms");
         log("  in process: " + ResultTable.perSecond(inProcess));
       }
@@ -492,8 +506,15 @@ public final class LoadHarness {
      * @param processCores CPU time of this process over wall time
      * @param machineBusy share of all cores busy (every process), from /proc/stat; -1 elsewhere
      * @param gcMillis collector time in the window
+     * @param processCpuNanos CPU time of this process in the window
      */
-    record Usage(double processCores, double machineBusy, long gcMillis) {}
+    record Usage(double processCores, double machineBusy, long gcMillis, long processCpuNanos) {
+      /** This process's CPU time per request, in microseconds (robust to outside load). */
+      String perRequest(long requests) {
+        return requests == 0 ? "" : String.format(Locale.ROOT, "%.0f us",
+            processCpuNanos / 1e3 / requests);
+      }
+    }
 
     Usage stop() {
       long w = System.nanoTime() - wall;
@@ -503,7 +524,7 @@ public final class LoadHarness {
       if (machine != null && m != null && m[1] > machine[1]) {
         busy = (m[0] - machine[0]) / (double) (m[1] - machine[1]);
       }
-      return new Usage(c / (double) w, busy, gcMillis() - gc);
+      return new Usage(c / (double) w, busy, gcMillis() - gc, c);
     }
 
     private static long gcMillis() {
