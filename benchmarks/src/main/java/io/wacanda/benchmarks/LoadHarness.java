@@ -373,8 +373,9 @@ public final class LoadHarness {
 
   private record InProcess(long answered, long handedOff, long errors, Duration window,
       Meter.Usage usage) {
+    /** Answered turns per second, handoffs included (they are turns too; expected 0). */
     double turnsPerSecond() {
-      return answered * 1e9 / window.toNanos();
+      return (answered + handedOff) * 1e9 / window.toNanos();
     }
   }
 
