@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Settings matching the anonymized gateway fixtures. */
+/**
+ * Settings matching the anonymized gateway fixtures, read from ../shared/fixtures/baileys-gateway.
+ */
 final class BaileysFixtures {
   static final String API_KEY = "TEST-GATEWAY-APIKEY";
   static final String INSTANCE = "demo";

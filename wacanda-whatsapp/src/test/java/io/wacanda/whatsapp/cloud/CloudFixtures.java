@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Settings matching the anonymized fixtures, and signed requests built from their bytes. */
+/**
+ * Settings matching the anonymized fixtures read from ../shared/fixtures/whatsapp-cloud, and signed
+ * requests built from their bytes.
+ */
 final class CloudFixtures {
   static final String PHONE_NUMBER_ID = "100000000000002";
   static final String APP_SECRET = "test-app-secret-1234567890";
