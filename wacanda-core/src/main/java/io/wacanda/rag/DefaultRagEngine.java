@@ -215,6 +215,11 @@ public final class DefaultRagEngine implements RagEngine {
     return store;
   }
 
+  /** The parsers documents are read with. */
+  public DocumentParsers parsers() {
+    return parsers;
+  }
+
   // ---------------------------------------------------------------- ingestion
 
   /**
