@@ -117,7 +117,7 @@ public final class DefaultRagEngine implements RagEngine {
   /** Default size of the passages and history put in a prompt: 12,000 characters. */
   public static final int DEFAULT_PROMPT_BUDGET_CHARS = 12_000;
   /** Filters accepting at most this many passages are searched exactly, not through the graph. */
-  static final int EXACT_FILTER_LIMIT = 2_000;
+  static final int DEFAULT_EXACT_FILTER_LIMIT = 2_000;
   /** Default intro of an extractive answer. */
   public static final String DEFAULT_EXTRACTIVE_INTRO = ExtractiveAnswerer.DEFAULT_INTRO;
   /** Default answer when nothing relevant is found. */
@@ -157,6 +157,7 @@ public final class DefaultRagEngine implements RagEngine {
   private final int maxDocumentChars;
   private final int maxDocumentBytes;
   private final int promptBudgetChars;
+  private final int exactFilterLimit;
   private final ExtractiveAnswerer extractive;
   private final Clock clock;
   private final ConcurrentHashMap<TenantId, TenantState> states = new ConcurrentHashMap<>();
@@ -199,6 +200,7 @@ public final class DefaultRagEngine implements RagEngine {
     this.maxDocumentChars = b.maxDocumentChars;
     this.maxDocumentBytes = b.maxDocumentBytes;
     this.promptBudgetChars = b.promptBudgetChars;
+    this.exactFilterLimit = b.exactFilterLimit;
     this.extractive = new ExtractiveAnswerer(b.extractiveIntro, b.noAnswerText, 3, 600);
     this.clock = b.clock;
     if (b.rebuildOnStart) {
@@ -690,7 +692,7 @@ public final class DefaultRagEngine implements RagEngine {
     Map<String, Double> cosines = new HashMap<>();
     if (q != null) {
       List<VectorIndex.Hit> vectorHits;
-      if (allowed != null && allowed.size() <= EXACT_FILTER_LIMIT) {
+      if (allowed != null && allowed.size() <= exactFilterLimit) {
         vectorHits = exactSearch(allowed, q, k);
       } else if (accept != null) {
         vectorHits = vectorIndex.search(tenant, q, k, accept);
@@ -935,6 +937,7 @@ public final class DefaultRagEngine implements RagEngine {
     private int maxDocumentChars = DEFAULT_MAX_DOCUMENT_CHARS;
     private int maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
     private int promptBudgetChars = DEFAULT_PROMPT_BUDGET_CHARS;
+    private int exactFilterLimit = DEFAULT_EXACT_FILTER_LIMIT;
     private boolean minScoreSet;
     private boolean confidentScoreSet;
     private String extractiveIntro = DEFAULT_EXTRACTIVE_INTRO;
@@ -1113,6 +1116,12 @@ public final class DefaultRagEngine implements RagEngine {
             + promptBudgetChars);
       }
       this.promptBudgetChars = promptBudgetChars;
+      return this;
+    }
+
+    /** Tests: filters accepting at most this many passages are scanned exactly. */
+    Builder exactFilterLimit(int limit) {
+      this.exactFilterLimit = limit;
       return this;
     }
 
