@@ -5,6 +5,7 @@ import io.wacanda.Wacanda;
 import io.wacanda.custom.CustomIntegrationProvider;
 import io.wacanda.http.jdk.JdkHttpServerBinding;
 import io.wacanda.integration.CreatedIntegration;
+import io.wacanda.langchain4j.OfflineEmbeddings;
 import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.Document;
 import io.wacanda.rag.OpenAiCompatibleChatModel;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * integration's key), {@code WACANDA_SECRET_KEY} (32+ characters sealing secrets); each is generated
  * and printed when absent. {@code WACANDA_LLM_BASE_URL} and {@code WACANDA_LLM_MODEL} (and
  * optionally {@code WACANDA_LLM_API_KEY}) switch answers from the offline extractive answerer to an
- * OpenAI-compatible model (OpenAI, Ollama, vLLM, llama.cpp).
+ * OpenAI-compatible model (OpenAI, Ollama, vLLM, llama.cpp). {@code WACANDA_EMBEDDINGS} picks the
+ * embeddings: {@code minilm} (default: all-MiniLM-L6-v2 in process, offline, semantic) or {@code
+ * hashing} (core's lexical hashing embeddings, no model to load).
  */
 public final class Quickstart implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Quickstart.class);
@@ -159,6 +162,16 @@ public final class Quickstart implements AutoCloseable {
         + (options.port() == 0 ? 8080 : options.port()));
 
     DefaultRagEngine.Builder rag = DefaultRagEngine.builder();
+    String embeddings = env.getOrDefault("WACANDA_EMBEDDINGS", "minilm").strip();
+    if (embeddings.equalsIgnoreCase("minilm")) {
+      if (System.getProperty("ai.djl.offline") == null) {
+        System.setProperty("ai.djl.offline", "true"); // the model is in the jar: never download
+      }
+      rag.embeddingModel(OfflineEmbeddings.allMiniLmL6V2());
+    } else if (!embeddings.equalsIgnoreCase("hashing")) {
+      throw new UsageException("WACANDA_EMBEDDINGS must be minilm or hashing, was " + embeddings);
+    }
+    log.info("Embeddings: {}", embeddings.toLowerCase(Locale.ROOT));
     String llmUrl = env.getOrDefault("WACANDA_LLM_BASE_URL", "");
     if (!llmUrl.isBlank()) {
       OpenAiCompatibleChatModel.Builder model = OpenAiCompatibleChatModel.builder()
