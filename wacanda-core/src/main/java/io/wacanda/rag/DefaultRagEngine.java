@@ -106,6 +106,8 @@ public final class DefaultRagEngine implements RagEngine {
   public static final double DEFAULT_CONFIDENT_SCORE = 0.45;
   /** Default number of candidates each retriever contributes to the fusion: 20. */
   public static final int DEFAULT_CANDIDATES = 20;
+  /** Default weight of the BM25 ranking in the fusion, against 1.0 for the vector ranking: 1.0. */
+  public static final double DEFAULT_LEXICAL_WEIGHT = 1.0;
   /** Default number of history messages put in the prompt: 6. */
   public static final int DEFAULT_HISTORY_TURNS = 6;
   /** Default MMR trade-off between relevance (1.0) and diversity (0.0), when on: 0.7. */
@@ -158,6 +160,7 @@ public final class DefaultRagEngine implements RagEngine {
   private final int maxDocumentBytes;
   private final int promptBudgetChars;
   private final int exactFilterLimit;
+  private final double lexicalWeight;
   private final ExtractiveAnswerer extractive;
   private final Clock clock;
   private final ConcurrentHashMap<TenantId, TenantState> states = new ConcurrentHashMap<>();
@@ -201,6 +204,9 @@ public final class DefaultRagEngine implements RagEngine {
     this.maxDocumentBytes = b.maxDocumentBytes;
     this.promptBudgetChars = b.promptBudgetChars;
     this.exactFilterLimit = b.exactFilterLimit;
+    this.lexicalWeight = b.lexicalWeightSet ? b.lexicalWeight
+        : embeddingModel.calibration().map(EmbeddingModel.Calibration::lexicalWeight)
+            .orElse(b.lexicalWeight);
     this.extractive = new ExtractiveAnswerer(b.extractiveIntro, b.noAnswerText, 3, 600);
     this.clock = b.clock;
     if (b.rebuildOnStart) {
@@ -713,7 +719,7 @@ public final class DefaultRagEngine implements RagEngine {
       }
     }
     List<RankFusion.Fused> fused = RankFusion.reciprocalRank(vectorIds, lexicalIds,
-        RankFusion.RRF_K);
+        RankFusion.RRF_K, lexicalWeight);
     List<ExtractiveAnswerer.Passage> relevant = new ArrayList<>();
     for (RankFusion.Fused f : fused) {
       ChunkEntry entry = state.entries.get(f.chunkId());
@@ -938,6 +944,8 @@ public final class DefaultRagEngine implements RagEngine {
     private int maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
     private int promptBudgetChars = DEFAULT_PROMPT_BUDGET_CHARS;
     private int exactFilterLimit = DEFAULT_EXACT_FILTER_LIMIT;
+    private double lexicalWeight = DEFAULT_LEXICAL_WEIGHT;
+    private boolean lexicalWeightSet;
     private boolean minScoreSet;
     private boolean confidentScoreSet;
     private String extractiveIntro = DEFAULT_EXTRACTIVE_INTRO;
@@ -1116,6 +1124,21 @@ public final class DefaultRagEngine implements RagEngine {
             + promptBudgetChars);
       }
       this.promptBudgetChars = promptBudgetChars;
+      return this;
+    }
+
+    /**
+     * Weight of the BM25 ranking against the vector ranking in the fusion, 0 (vector only) to 1
+     * (equal votes): {@code score = 1 / (60 + vectorRank) + lexicalWeight / (60 + bm25Rank)}.
+     * Default the embedding model's {@linkplain EmbeddingModel#calibration() calibration}, else
+     * 1.0.
+     */
+    public Builder lexicalWeight(double lexicalWeight) {
+      if (!(lexicalWeight >= 0 && lexicalWeight <= 1)) {
+        throw WacandaException.invalid("lexicalWeight must be 0..1, was " + lexicalWeight);
+      }
+      this.lexicalWeight = lexicalWeight;
+      this.lexicalWeightSet = true;
       return this;
     }
 

@@ -31,17 +31,27 @@ public interface EmbeddingModel {
   }
 
   /**
-   * Score thresholds of a model.
+   * How a model's scores are best used.
    *
    * @param minScore cosine below which a passage is not relevant
    * @param confidentScore cosine at which an answer's confidence reaches 1.0; above minScore
+   * @param lexicalWeight weight of the BM25 ranking against this model's ranking in hybrid
+   *     retrieval, 0 to 1: strong semantic models do best with a small one
    */
-  record Calibration(double minScore, double confidentScore) {
+  record Calibration(double minScore, double confidentScore, double lexicalWeight) {
     public Calibration {
       if (!(minScore >= -1 && minScore < confidentScore && confidentScore <= 1)) {
         throw WacandaException.invalid("calibration needs -1 <= minScore < confidentScore <= 1, "
             + "was " + minScore + " and " + confidentScore);
       }
+      if (!(lexicalWeight >= 0 && lexicalWeight <= 1)) {
+        throw WacandaException.invalid("lexicalWeight must be 0..1, was " + lexicalWeight);
+      }
+    }
+
+    /** Thresholds with the engine's default lexical weight (1.0). */
+    public Calibration(double minScore, double confidentScore) {
+      this(minScore, confidentScore, 1.0);
     }
   }
 }

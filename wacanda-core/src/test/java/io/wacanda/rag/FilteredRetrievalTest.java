@@ -195,7 +195,7 @@ class FilteredRetrievalTest {
 
       @Override
       public Optional<Calibration> calibration() {
-        return Optional.of(new Calibration(0.3, 0.6));
+        return Optional.of(new Calibration(0.3, 0.6, 0.2));
       }
     };
 
@@ -209,5 +209,8 @@ class FilteredRetrievalTest {
     assertThat(explicit.confidence(0.1)).isEqualTo(0.2);
     assertThatThrownBy(() -> new EmbeddingModel.Calibration(0.5, 0.4))
         .isInstanceOf(WacandaException.class);
+    assertThatThrownBy(() -> new EmbeddingModel.Calibration(0.1, 0.4, 1.5))
+        .isInstanceOf(WacandaException.class);
+    assertThat(new EmbeddingModel.Calibration(0.1, 0.4).lexicalWeight()).isEqualTo(1.0);
   }
 }
