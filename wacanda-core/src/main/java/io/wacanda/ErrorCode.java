@@ -31,6 +31,11 @@ public enum ErrorCode {
   URL_NOT_ALLOWED,
   /** A bot send was refused because a human agent owns the conversation. */
   HANDED_OFF,
+  /**
+   * The customer cannot be reached any more (blocked the bot, left, deleted the chat). Final: the
+   * engine closes the session instead of retrying.
+   */
+  RECIPIENT_UNREACHABLE,
   /** The messaging platform refused or failed a call. */
   CHANNEL_ERROR,
   /** An upstream call (platform, model) timed out. */

@@ -5,6 +5,8 @@ import io.wacanda.conversation.ConversationEngine;
 import io.wacanda.conversation.ConversationStore;
 import io.wacanda.conversation.EngineConfig;
 import io.wacanda.conversation.InMemoryConversationStore;
+import io.wacanda.event.EventBus;
+import io.wacanda.event.WacandaEvent;
 import io.wacanda.handoff.HandoffQueue;
 import io.wacanda.handoff.InMemoryHandoffQueue;
 import io.wacanda.http.HttpOptions;
@@ -68,6 +70,7 @@ public final class Wacanda implements AutoCloseable {
   private final KnowledgeBase knowledge;
   private final HandoffQueue handoffs;
   private final ConversationStore conversations;
+  private final EventBus events = new EventBus();
   private final Duration retention;
   private final Duration housekeepingInterval;
   private final ScheduledExecutorService housekeeping;
@@ -77,10 +80,12 @@ public final class Wacanda implements AutoCloseable {
   private Wacanda(Builder b) {
     Clock clock = b.clock;
     IntegrationRegistry.Builder registry = IntegrationRegistry.builder();
+    // Explicit registrations first: a configured instance replaces the discovered one of the same
+    // class; a different class claiming the same type still fails.
+    b.providers.forEach(registry::register);
     if (b.discoverProviders) {
       registry.discover(b.classLoader);
     }
-    b.providers.forEach(registry::register);
     this.conversations = b.conversationStore;
     this.handoffs = b.handoffQueue;
     this.rag = b.ragEngine != null ? b.ragEngine
@@ -103,6 +108,16 @@ public final class Wacanda implements AutoCloseable {
         s -> inbox.append(s.integration().tenant(), s.integration().id(), s.events()));
     this.httpHandler = new WacandaHttpHandler(integrations, engine, inbox, b.conversationStore,
         b.handoffQueue, b.apiUsageStore, b.adminAuthenticator, b.httpOptions, clock, knowledge);
+    httpHandler.attachEvents(events);
+    integrations.onStatusChange(i -> events.publish(new WacandaEvent.IntegrationStatusChanged(
+        i.tenant(), i.id(), i.status().state().name(), i.status().message(), clock.instant())));
+    engine.onHandoff(r -> events.publish(new WacandaEvent.HandoffRequested(r.tenant(), r.id(),
+        r.integrationId(), r.sessionId(), r.reason().name(),
+        r.urgency().name().toLowerCase(java.util.Locale.ROOT), r.createdAt())));
+    engine.onMessage(m -> events.publish(new WacandaEvent.MessageStored(m.tenant(),
+        m.integrationId(), m.sessionId(), m.id(), m.role().name(), m.text(), m.createdAt())));
+    inbox.onFailure((e, error, dead) -> events.publish(new WacandaEvent.WebhookFailed(
+        e.tenant(), e.integrationId(), e.id(), e.attempts(), dead, error, clock.instant())));
     this.retention = b.retention;
     this.housekeepingInterval = b.housekeepingInterval;
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -183,6 +198,11 @@ public final class Wacanda implements AutoCloseable {
 
   public WebhookInbox inbox() {
     return inbox;
+  }
+
+  /** Live events (status changes, messages, handoffs, webhook failures) to subscribe to. */
+  public EventBus events() {
+    return events;
   }
 
   /** Stops housekeeping, drains the inbox, closes channels; idempotent. */

@@ -21,7 +21,9 @@ public interface Channel extends AutoCloseable {
    * Sends one message that already fits {@link #limits()}.
    *
    * @throws io.wacanda.RetryableException on rate limits, timeouts and 5xx
-   * @throws io.wacanda.WacandaException on final failures (blocked by the user, bad token)
+   * @throws io.wacanda.WacandaException on final failures; with
+   *     {@link io.wacanda.ErrorCode#RECIPIENT_UNREACHABLE} when the customer blocked the bot or left
+   *     (the engine then closes the session instead of retrying)
    */
   SendResult send(OutboundMessage message);
 

@@ -281,6 +281,13 @@ public final class ConversationEngine {
             result.map(SendResult::platformMessageId).orElse(""), "");
         store.updateMessage(done);
         messageListeners.forEach(l -> l.accept(done));
+      } catch (WacandaException e) {
+        store.updateMessage(msg.withDelivery(DeliveryState.FAILED, "", e.getMessage()));
+        if (e.code() == ErrorCode.RECIPIENT_UNREACHABLE) {
+          closeUnreachable(integration, session, e.getMessage());
+          break;
+        }
+        throw e;
       } catch (RuntimeException e) {
         store.updateMessage(msg.withDelivery(DeliveryState.FAILED, "", e.getMessage()));
         throw e;
@@ -386,6 +393,16 @@ public final class ConversationEngine {
       case READ -> 3;
       case FAILED -> 4;
     };
+  }
+
+  /** The platform says the customer cannot be reached: close the session, end any handoff. */
+  private void closeUnreachable(Integration integration, ChatSession session, String why) {
+    TenantId tenant = integration.tenant();
+    handoffs.activeForSession(tenant, session.id())
+        .ifPresent(r -> handoffs.resolve(tenant, r.id(), clock.instant()));
+    store.findSession(tenant, session.id())
+        .ifPresent(s -> store.updateSession(s.withState(SessionState.CLOSED)));
+    log.info("Session {} closed: recipient unreachable ({})", session.id(), why);
   }
 
   private void close(Integration integration, InboundEvent.ConversationClosed closed) {

@@ -130,7 +130,7 @@ final class CustomChannel implements Channel {
         .header("Content-Type", "application/json")
         .header("User-Agent", "Wacanda")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
-    signer.headers(msgId, body).forEach(req::header);
+    signer.headers(headerSafe(msgId), body).forEach(req::header);
     java.net.http.HttpResponse<Void> res;
     try {
       res = context.httpClient().send(req.build(),
@@ -159,6 +159,18 @@ final class CustomChannel implements Channel {
     }
     throw new WacandaException(ErrorCode.CHANNEL_ERROR, where
         + (s == 410 ? " (gone: the receiver wants no more deliveries)" : ""));
+  }
+
+  /**
+   * The key as a header value: kept when it is 1-255 visible ASCII characters, otherwise
+   * {@code sha256:} and its hex digest, so any message id a caller sent yields a valid, stable
+   * {@code webhook-id}.
+   */
+  static String headerSafe(String key) {
+    if (!key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return key;
+    }
+    return "sha256:" + io.wacanda.security.ApiKeys.hash(key);
   }
 
   private static Optional<Duration> seconds(String v) {
@@ -225,6 +237,9 @@ final class CustomChannel implements Channel {
   }
 
   private static String describe(IOException e) {
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return "connection timed out";
+    }
     if (e instanceof HttpTimeoutException) {
       return "timed out after " + REQUEST_TIMEOUT.toSeconds() + " s";
     }

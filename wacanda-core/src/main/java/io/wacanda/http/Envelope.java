@@ -64,6 +64,7 @@ final class Envelope {
       case RATE_LIMITED:
         return 429;
       case CHANNEL_ERROR:
+      case RECIPIENT_UNREACHABLE:
         return 502;
       case UNAVAILABLE:
         return 503;

@@ -6,6 +6,9 @@ import io.wacanda.channel.Channel;
 import io.wacanda.channel.WebhookResult;
 import io.wacanda.conversation.ConversationEngine;
 import io.wacanda.conversation.ConversationStore;
+import io.wacanda.event.EventBus;
+import io.wacanda.event.WacandaEvent;
+import io.wacanda.security.AdminPrincipal;
 import io.wacanda.handoff.HandoffQueue;
 import io.wacanda.inbox.WebhookInbox;
 import io.wacanda.integration.Integration;
@@ -42,6 +45,8 @@ public final class WacandaHttpHandler {
   private final HttpOptions options;
   private final ExternalApi externalApi;
   private final AdminApi adminApi;
+  private final AdminAuthenticator authenticator;
+  private volatile EventBus events;
 
   @jakarta.inject.Inject
   public WacandaHttpHandler(IntegrationService integrations, ConversationEngine engine,
@@ -68,6 +73,50 @@ public final class WacandaHttpHandler {
         new RateLimiter(options.ratePerSecond(), options.rateBurst(), clock), clock);
     this.adminApi = new AdminApi(integrations, engine, conversations, handoffs, authenticator,
         clock, knowledge);
+    this.authenticator = authenticator;
+  }
+
+  /** The bus {@code /admin/events} streams from; set once at wiring time. */
+  public void attachEvents(EventBus bus) {
+    this.events = java.util.Objects.requireNonNull(bus, "bus");
+  }
+
+  /**
+   * Opens the admin event stream for a binding that can stream ({@code GET /admin/events}):
+   * authenticates the request like any admin call, then hands each event of the caller's tenant to
+   * {@code frames} as one Server-Sent Events frame ({@code id:}, {@code event:}, {@code data:} with
+   * the event as JSON). The caller closes the subscription when the client goes away.
+   *
+   * @throws WacandaException UNAUTHORIZED without a valid admin token, UNAVAILABLE when no event bus
+   *     is attached
+   */
+  public EventBus.Subscription subscribeEvents(HttpRequest request,
+      java.util.function.Consumer<String> frames) {
+    AdminPrincipal principal = authenticator.authenticate(request).orElseThrow(() ->
+        new WacandaException(ErrorCode.UNAUTHORIZED,
+            "admin API needs 'Authorization: Bearer <admin token>'"));
+    EventBus bus = events;
+    if (bus == null) {
+      throw new WacandaException(ErrorCode.UNAVAILABLE, "no event stream is configured");
+    }
+    java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+    return bus.subscribe(e -> {
+      if (e.tenant().equals(principal.tenant())) {
+        frames.accept(sseFrame(seq.incrementAndGet(), e));
+      }
+    });
+  }
+
+  /** One Server-Sent Events frame for an event. */
+  public static String sseFrame(long id, WacandaEvent event) {
+    return "id: " + id + "\nevent: " + event.type() + "\ndata: "
+        + io.wacanda.internal.Json.writeString(event) + "\n\n";
+  }
+
+  /** Whether a request is for the admin event stream (bindings stream it themselves). */
+  public static boolean isEventStream(HttpRequest request) {
+    return request.method().equals("GET") && (request.path().equals("/admin/events")
+        || request.path().equals("/admin/events/"));
   }
 
   public HttpOptions options() {

@@ -43,6 +43,17 @@ public final class WebhookInbox implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private long signals;
+  private volatile FailureListener failureListener = (event, error, dead) -> { };
+
+  /** Told about every failed attempt (for alerts and event streams). */
+  @FunctionalInterface
+  public interface FailureListener {
+    /**
+     * @param event the event as claimed for the failed attempt
+     * @param dead whether it will not be tried again
+     */
+    void failed(WebhookEvent event, String error, boolean dead);
+  }
 
   public WebhookInbox(WebhookEventStore store, EventProcessor processor, Clock clock,
       Config config) {
@@ -78,6 +89,11 @@ public final class WebhookInbox implements AutoCloseable {
     return results;
   }
 
+  /** Sets the listener told about failed attempts; replaces any earlier one. */
+  public void onFailure(FailureListener listener) {
+    this.failureListener = Objects.requireNonNull(listener, "listener");
+  }
+
   /** Decodes a stored event's payload. */
   public static InboundEvent decode(WebhookEvent event) {
     return Json.read(event.payload(), InboundEvent.class);
@@ -108,8 +124,10 @@ public final class WebhookInbox implements AutoCloseable {
     while (!(batch = store.claimDue(clock.instant(), config.batchSize(), config.lease()))
         .isEmpty()) {
       for (WebhookEvent e : batch) {
-        handle(e);
-        handled++;
+        if (!leaseRunningOut(e)) {
+          handle(e);
+          handled++;
+        }
       }
     }
     return handled;
@@ -130,6 +148,12 @@ public final class WebhookInbox implements AutoCloseable {
         continue;
       }
       for (WebhookEvent e : batch) {
+        if (leaseRunningOut(e)) {
+          // The rest of this batch waited too long behind slower events: leave it to be
+          // re-claimed rather than race another worker that may already hold it.
+          log.debug("Event {} skipped: its lease is running out", e.id());
+          continue;
+        }
         inFlight.incrementAndGet();
         try {
           handle(e);
@@ -138,6 +162,13 @@ public final class WebhookInbox implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether less than half of the event's lease is left. */
+  private boolean leaseRunningOut(WebhookEvent event) {
+    return event.leaseUntil()
+        .map(until -> clock.instant().isAfter(until.minus(config.lease().dividedBy(2))))
+        .orElse(false);
   }
 
   private void handle(WebhookEvent event) {
@@ -151,6 +182,7 @@ public final class WebhookInbox implements AutoCloseable {
           event.integrationId(), e.getMessage());
       store.markDead(event.tenant(), event.id(), event.attempts(), describe(e),
           clock.instant());
+      notifyFailure(event, describe(e), true);
     } catch (RuntimeException e) {
       log.warn("Event {} of integration {} failed on attempt {}", event.id(),
           event.integrationId(), event.attempts(), e);
@@ -165,11 +197,21 @@ public final class WebhookInbox implements AutoCloseable {
           clock.instant().plus(delay), describe(e));
       log.info("Event {} will be retried in {} ms (attempt {} failed: {})", event.id(),
           delay.toMillis(), event.attempts(), e.getMessage());
+      notifyFailure(event, describe(e), false);
     } else {
       store.markDead(event.tenant(), event.id(), event.attempts(), describe(e),
           clock.instant());
       log.warn("Event {} of integration {} is dead after {} attempts: {}", event.id(),
           event.integrationId(), event.attempts(), e.getMessage());
+      notifyFailure(event, describe(e), true);
+    }
+  }
+
+  private void notifyFailure(WebhookEvent event, String error, boolean dead) {
+    try {
+      failureListener.failed(event, error, dead);
+    } catch (RuntimeException e) {
+      log.warn("Inbox failure listener failed", e);
     }
   }
 

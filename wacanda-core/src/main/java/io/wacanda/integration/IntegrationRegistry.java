@@ -56,7 +56,9 @@ public final class IntegrationRegistry {
       for (IntegrationProvider p : ServiceLoader.load(IntegrationProvider.class, cl)) {
         if (providers.containsKey(p.type())
             && providers.get(p.type()).getClass().equals(p.getClass())) {
-          continue; // the same provider visible twice through parent loaders
+          // Already registered by hand (a configured instance wins) or visible twice through
+          // parent class loaders.
+          continue;
         }
         register(p);
       }

@@ -13,10 +13,8 @@ public final class Ids {
   /** {@code prefix_} followed by 20 random base-36 characters (about 103 bits). */
   public static String next(String prefix) {
     char[] out = new char[20];
-    byte[] b = new byte[20];
-    RANDOM.nextBytes(b);
     for (int i = 0; i < out.length; i++) {
-      out[i] = ALPHABET[(b[i] & 0xff) % ALPHABET.length];
+      out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)]; // unbiased
     }
     return prefix + "_" + new String(out);
   }

@@ -239,6 +239,19 @@ class ConversationEngineTest {
         .allSatisfy(m -> assertThat(m.text().length()).isLessThanOrEqualTo(100));
   }
 
+  @Test
+  void aCustomerWhoBlockedTheBotClosesTheSessionWithoutRetries() {
+    channel.blocked.add("cust-b");
+    deliver("cust-b", "m1", "How do returns work?");
+    wacanda.inbox().drain();
+    assertThat(events.list(TENANT, integration.id(), Optional.of(EventStatus.PROCESSED), 10))
+        .hasSize(1);
+    ChatSession closed = wacanda.conversationStore().listSessions(TENANT, integration.id(), 10)
+        .stream().filter(x -> x.senderId().equals("cust-b")).findFirst().orElseThrow();
+    assertThat(closed.state()).isEqualTo(SessionState.CLOSED);
+    assertThat(channel.sent).isEmpty();
+  }
+
   private InboundMessage msg(String id, String text) {
     return InboundMessage.text(id, "cust-1", "Jo", clock.instant(), text);
   }

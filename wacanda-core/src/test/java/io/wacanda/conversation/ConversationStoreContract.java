@@ -1,5 +1,6 @@
 package io.wacanda.conversation;
 
+import io.wacanda.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wacanda.TenantId;
@@ -7,15 +8,8 @@ import io.wacanda.channel.DeliveryState;
 import io.wacanda.conversation.ConversationStore.Counts;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +124,7 @@ public abstract class ConversationStoreContract {
 
   @Test
   void concurrentOpenSessionForOneSenderCreatesOneSession() throws Exception {
-    List<ChatSession> sessions = concurrently(8, () -> open("user-1"));
+    List<ChatSession> sessions = Concurrently.run(8, () -> open("user-1"));
 
     assertThat(sessions).extracting(ChatSession::id).containsOnly(sessions.get(0).id());
     assertThat(store.listSessions(TENANT_A, INTEGRATION_A, 10)).hasSize(1);
@@ -229,7 +223,7 @@ public abstract class ConversationStoreContract {
     ChatSession session = open("user-1");
     AtomicInteger next = new AtomicInteger();
 
-    List<Boolean> appended = concurrently(8,
+    List<Boolean> appended = Concurrently.run(8,
         () -> store.appendMessage(message("m-" + next.getAndIncrement(), session, "reply-1", T0)));
 
     assertThat(appended).containsOnlyOnce(true);
@@ -413,27 +407,5 @@ public abstract class ConversationStoreContract {
     assertThat(store.findMessageByKey(TENANT_A, "reply-1")).contains(stored);
     assertThat(store.recentMessages(TENANT_A, session.id(), 10)).containsExactly(stored);
     assertThat(open("user-1")).isEqualTo(session);
-  }
-
-  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.wacanda.handoff;
 
+import io.wacanda.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,12 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +104,7 @@ public abstract class HandoffQueueContract {
   void concurrentRequestsForOneSessionOpenOneRequest() throws Exception {
     AtomicInteger next = new AtomicInteger();
 
-    List<HandoffRequest> results = concurrently(8, () -> queue.request(
+    List<HandoffRequest> results = Concurrently.run(8, () -> queue.request(
         open("h-" + next.getAndIncrement(), TENANT_A, "s-1", Urgency.MEDIUM, T0)));
 
     assertThat(results).extracting(HandoffRequest::id).containsOnly(results.get(0).id());
@@ -208,7 +203,7 @@ public abstract class HandoffQueueContract {
     queue.request(open("h-1", Urgency.LOW, T0));
     AtomicInteger agents = new AtomicInteger();
 
-    List<Optional<String>> winners = concurrently(8, () -> {
+    List<Optional<String>> winners = Concurrently.run(8, () -> {
       String agent = "agent-" + agents.getAndIncrement();
       try {
         return Optional.of(queue.claim(TENANT_A, "h-1", agent, T0).assignedAgent().orElseThrow());
@@ -231,7 +226,7 @@ public abstract class HandoffQueueContract {
     }
     AtomicInteger agents = new AtomicInteger();
 
-    List<List<String>> claimedPerAgent = concurrently(8, () -> {
+    List<List<String>> claimedPerAgent = Concurrently.run(8, () -> {
       String agent = "agent-" + agents.getAndIncrement();
       List<String> mine = new ArrayList<>();
       Optional<HandoffRequest> next;
@@ -414,27 +409,5 @@ public abstract class HandoffQueueContract {
     assertThat(queue.request(requestB)).isEqualTo(requestB);
     assertThat(queue.activeForSession(TENANT_A, "s-1")).contains(requestA);
     assertThat(queue.activeForSession(TENANT_B, "s-1")).contains(requestB);
-  }
-
-  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

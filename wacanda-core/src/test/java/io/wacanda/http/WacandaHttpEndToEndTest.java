@@ -447,4 +447,49 @@ class WacandaHttpEndToEndTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().toString()).doesNotContain("Exception").doesNotContain("at io.");
   }
+
+  @Test
+  void streamsTheTenantsOwnEventsAsServerSentEvents() throws Exception {
+    var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var otherTenant = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var streamA = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+            URI.create(base + "/admin/events")).header("Authorization", "Bearer " + TOKEN_A).build(),
+        BodyHandlers.ofLines());
+    var streamB = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+            URI.create(base + "/admin/events")).header("Authorization", "Bearer " + TOKEN_B).build(),
+        BodyHandlers.ofLines());
+    var resA = streamA.get(10, TimeUnit.SECONDS);
+    var resB = streamB.get(10, TimeUnit.SECONDS);
+    assertThat(resA.statusCode()).isEqualTo(200);
+    assertThat(resA.headers().firstValue("Content-Type")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("text/event-stream"));
+    Thread reader = new Thread(() -> resA.body().forEach(lines::add));
+    Thread readerB = new Thread(() -> resB.body().forEach(otherTenant::add));
+    reader.setDaemon(true);
+    readerB.setDaemon(true);
+    reader.start();
+    readerB.start();
+    assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected");
+
+    String id = createCustom(TOKEN_A, "Streamed", "{}").get("id").asText();
+    call("POST", "/admin/integrations/" + id + "/disable", TOKEN_A, null);
+    assertThat(awaitLine(lines, "data: ", "\"integrationId\":\"" + id + "\""))
+        .contains("\"state\":\"CONNECTED\"");
+    assertThat(awaitLine(lines, "data: ", "\"integrationId\":\"" + id + "\""))
+        .contains("\"state\":\"DISCONNECTED\"");
+    assertThat(otherTenant.stream().filter(l -> l.contains(id))).isEmpty();
+    assertThat(call("GET", "/admin/events", null, null).status()).isEqualTo(401);
+  }
+
+  private static String awaitLine(java.util.concurrent.BlockingQueue<String> lines, String prefix,
+      String needle) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(100, TimeUnit.MILLISECONDS);
+      if (line != null && line.startsWith(prefix) && line.contains(needle)) {
+        return line;
+      }
+    }
+    throw new AssertionError("no event line containing " + needle);
+  }
 }

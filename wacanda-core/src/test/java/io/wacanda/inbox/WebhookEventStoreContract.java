@@ -1,5 +1,6 @@
 package io.wacanda.inbox;
 
+import io.wacanda.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wacanda.TenantId;
@@ -10,12 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,7 +106,7 @@ public abstract class WebhookEventStoreContract {
   void concurrentAppendsOfOneKeyStoreOneEvent() throws Exception {
     AtomicInteger next = new AtomicInteger();
 
-    List<AppendResult> results = concurrently(8, () -> store.append(
+    List<AppendResult> results = Concurrently.run(8, () -> store.append(
         event("e-" + next.getAndIncrement(), TENANT_A, INTEGRATION_A, "wamid.1", T0)));
 
     assertThat(results).filteredOn(r -> !r.duplicate()).hasSize(1);
@@ -389,7 +384,7 @@ public abstract class WebhookEventStoreContract {
     }
     Instant now = T0.plusSeconds(1);
 
-    List<List<String>> claimedPerThread = concurrently(8, () -> {
+    List<List<String>> claimedPerThread = Concurrently.run(8, () -> {
       List<String> mine = new ArrayList<>();
       List<WebhookEvent> batch;
       do {
@@ -452,27 +447,5 @@ public abstract class WebhookEventStoreContract {
 
     assertThat(result.duplicate()).isFalse();
     assertThat(result.event().id()).isEqualTo("e-2");
-  }
-
-  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

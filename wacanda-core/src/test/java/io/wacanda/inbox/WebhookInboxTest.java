@@ -115,4 +115,24 @@ class WebhookInboxTest {
     assertThat(store.list(T, "i1", Optional.empty(), 1).get(0).status())
         .isEqualTo(EventStatus.PROCESSED);
   }
+
+  @Test
+  void skipsClaimedEventsWhoseLeaseIsRunningOutSoNoTwoWorkersRaceOnThem() {
+    AtomicInteger calls = new AtomicInteger();
+    WebhookInbox inbox = new WebhookInbox(store, e -> {
+      calls.incrementAndGet();
+      if (e.idempotencyKey().equals("msg:m1")) {
+        clock.advance(Duration.ofSeconds(40)); // the first event of the batch takes long
+      }
+    }, clock, WebhookInbox.Config.defaults().withLease(Duration.ofSeconds(60)));
+    inbox.append(T, "i1", List.of(message("m1"), message("m2"), message("m3")));
+    inbox.drain();
+    // m2 and m3 had less than half their lease left when their turn came: left for a re-claim.
+    assertThat(calls).hasValue(1);
+    assertThat(store.countByStatus(T, "i1").get(EventStatus.PROCESSING)).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(21));
+    inbox.drain();
+    assertThat(store.countByStatus(T, "i1").get(EventStatus.PROCESSED)).isEqualTo(3);
+    assertThat(calls).hasValue(3);
+  }
 }

@@ -1,5 +1,6 @@
 package io.wacanda.integration;
 
+import io.wacanda.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,16 +8,9 @@ import io.wacanda.ErrorCode;
 import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -184,7 +178,7 @@ public abstract class IntegrationStoreContract {
   void concurrentSavesOfDistinctIntegrationsAreAllKept() throws Exception {
     AtomicInteger next = new AtomicInteger();
 
-    concurrently(8, () -> {
+    Concurrently.run(8, () -> {
       for (int i = 0; i < 50; i++) {
         int n = next.getAndIncrement();
         store.save(integration("int-" + n, TENANT_A, T0.plusSeconds(n)));
@@ -204,7 +198,7 @@ public abstract class IntegrationStoreContract {
     store.save(original);
     AtomicInteger next = new AtomicInteger();
 
-    concurrently(8, () -> {
+    Concurrently.run(8, () -> {
       for (int i = 0; i < 25; i++) {
         int n = next.getAndIncrement();
         store.save(original.withApiKey("hash-" + n, "wk_" + n, T0.plusSeconds(n)));
@@ -220,27 +214,5 @@ public abstract class IntegrationStoreContract {
           .isEqualTo(hash.equals(storedHash));
     }
     assertThat(store.findByApiKeyHash(original.apiKeyHash())).isEmpty();
-  }
-
-  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.wacanda.integration;
 
+import io.wacanda.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,14 +10,7 @@ import io.wacanda.WacandaException;
 import io.wacanda.integration.IntegrationTestStore.Tally;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,7 +143,7 @@ public abstract class IntegrationTestStoreContract {
   void concurrentSavesAreAllCounted() throws Exception {
     AtomicInteger next = new AtomicInteger();
 
-    concurrently(8, () -> {
+    Concurrently.run(8, () -> {
       for (int i = 0; i < 50; i++) {
         int n = next.getAndIncrement();
         store.save(run("run-" + n, TENANT_A, INTEGRATION_A, n % 2 == 0, T0.plusSeconds(n)));
@@ -161,27 +155,5 @@ public abstract class IntegrationTestStoreContract {
         .isEqualTo(new Tally(400, 200));
     assertThat(store.list(TENANT_A, INTEGRATION_A, 1))
         .extracting(IntegrationTestResult::id).containsExactly("run-399");
-  }
-
-  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

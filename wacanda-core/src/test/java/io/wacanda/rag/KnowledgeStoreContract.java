@@ -248,7 +248,11 @@ public abstract class KnowledgeStoreContract {
 
   @Test
   public void readersNeverSeeAHalfReplacedDocument() throws Exception {
-    store.save(document(ACME, "doc", "v0", 3), chunks(ACME, "doc", 3));
+    List<KnowledgeChunk> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(chunk(ACME, "doc", i, "version 0"));
+    }
+    store.save(document(ACME, "doc", "v0", 3), first);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<?> writer = pool.submit(() -> {

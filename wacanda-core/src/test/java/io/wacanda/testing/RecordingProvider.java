@@ -33,6 +33,8 @@ public final class RecordingProvider implements IntegrationProvider {
   /** Fails the send attempt with this 1-based number, once; -1 for none. */
   public final AtomicInteger failSendAttempt = new AtomicInteger(-1);
   private final AtomicInteger attempts = new AtomicInteger();
+  /** Recipients that blocked the bot: sends to them fail with RECIPIENT_UNREACHABLE. */
+  public final java.util.Set<String> blocked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public String type() {
@@ -66,6 +68,10 @@ public final class RecordingProvider implements IntegrationProvider {
       @Override
       public SendResult send(OutboundMessage message) {
         int attempt = attempts.incrementAndGet();
+        if (blocked.contains(message.recipientId())) {
+          throw new io.wacanda.WacandaException(ErrorCode.RECIPIENT_UNREACHABLE,
+              "bot was blocked by the user");
+        }
         if (failNextSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0
             || attempt == failSendAttempt.get()) {
           throw new RetryableException(ErrorCode.CHANNEL_ERROR, "simulated outage", null);

@@ -1,18 +1,12 @@
 package io.wacanda.usage;
 
+import io.wacanda.testing.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wacanda.TenantId;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +100,7 @@ public abstract class ApiUsageStoreContract {
   void concurrentRecordsAreAllCounted() throws Exception {
     AtomicInteger next = new AtomicInteger();
 
-    concurrently(8, () -> {
+    Concurrently.run(8, () -> {
       for (int i = 0; i < 250; i++) {
         int n = next.getAndIncrement();
         store.record(usage("u-" + n, TENANT_A, INTEGRATION_A, T0.plusMillis(n)));
@@ -125,7 +119,7 @@ public abstract class ApiUsageStoreContract {
           n % 2 == 0 ? INTEGRATION_A : INTEGRATION_B, T0.plusMillis(n)));
     }
 
-    List<Integer> deletedPerThread = concurrently(8, () -> {
+    List<Integer> deletedPerThread = Concurrently.run(8, () -> {
       int deleted = 0;
       int batch;
       do {
@@ -138,27 +132,5 @@ public abstract class ApiUsageStoreContract {
     assertThat(deletedPerThread.stream().mapToInt(Integer::intValue).sum()).isEqualTo(400);
     assertThat(store.count(TENANT_A, INTEGRATION_A, Instant.EPOCH)
         + store.count(TENANT_B, INTEGRATION_B, Instant.EPOCH)).isEqualTo(100);
-  }
-
-  private static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return task.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(30, TimeUnit.SECONDS));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -46,7 +46,9 @@ public final class JdkHttpServerBinding implements AutoCloseable {
   private final WacandaHttpHandler handler;
   private final String contextPath;
   private final Duration stopDelay;
-  private boolean closed;
+  private volatile boolean closed;
+  private static final int MAX_STREAMS = 64;
+  private final AtomicInteger streams = new AtomicInteger();
 
   private JdkHttpServerBinding(Builder b) throws IOException {
     this.handler = b.handler;
@@ -85,6 +87,11 @@ public final class JdkHttpServerBinding implements AutoCloseable {
   }
 
   private void exchange(HttpExchange ex) throws IOException {
+    if (ex.getRequestMethod().equals("GET")
+        && WacandaHttpHandler.isEventStream(request(ex, new byte[0]))) {
+      stream(ex);
+      return;
+    }
     try (ex) {
       int max = handler.options().maxBodyBytes();
       String lengthHeader = ex.getRequestHeaders().getFirst("Content-Length");
@@ -110,6 +117,63 @@ public final class JdkHttpServerBinding implements AutoCloseable {
       log.debug("Connection problem on {} {}: {}", ex.getRequestMethod(),
           ex.getRequestURI().getRawPath(), e.toString());
     }
+  }
+
+  /**
+   * Serves {@code GET /admin/events} as Server-Sent Events on a dedicated thread (so streams never
+   * hold request threads), with a comment line every 15 s to keep proxies from timing out. A client
+   * that cannot keep up (256 frames queued) is disconnected.
+   */
+  private void stream(HttpExchange ex) throws IOException {
+    HttpRequest request = request(ex, new byte[0]);
+    java.util.concurrent.BlockingQueue<String> frames =
+        new java.util.concurrent.LinkedBlockingQueue<>(256);
+    java.util.concurrent.atomic.AtomicBoolean overflow =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    io.wacanda.event.EventBus.Subscription subscription;
+    try {
+      subscription = handler.subscribeEvents(request, f -> {
+        if (!frames.offer(f)) {
+          overflow.set(true);
+        }
+      });
+    } catch (io.wacanda.WacandaException e) {
+      try (ex) {
+        write(ex, handler.handle(request)); // the usual error envelope
+      }
+      return;
+    }
+    if (streams.incrementAndGet() > MAX_STREAMS) {
+      streams.decrementAndGet();
+      subscription.close();
+      try (ex) {
+        write(ex, HttpResponse.json(503, ("{\"success\":false,\"error\":{\"code\":"
+            + "\"UNAVAILABLE\",\"message\":\"too many event streams\"}}")
+            .getBytes(StandardCharsets.UTF_8)));
+      }
+      return;
+    }
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    ex.getResponseHeaders().set("X-Accel-Buffering", "no");
+    ex.sendResponseHeaders(200, 0);
+    Thread t = new Thread(() -> {
+      try (ex; subscription; OutputStream out = ex.getResponseBody()) {
+        out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (!closed && !overflow.get()) {
+          String frame = frames.poll(15, TimeUnit.SECONDS);
+          out.write((frame == null ? ": ping\n\n" : frame).getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      } catch (IOException | InterruptedException e) {
+        log.debug("Event stream ended: {}", e.toString());
+      } finally {
+        streams.decrementAndGet();
+      }
+    }, "wacanda-sse-" + streams.get());
+    t.setDaemon(true);
+    t.start();
   }
 
   private HttpRequest request(HttpExchange ex, byte[] body) {

@@ -20,6 +20,17 @@ class QuickstartTest {
   private static final String TOKEN = "quickstart-admin-token-for-tests";
   private final HttpClient http = HttpClient.newHttpClient();
 
+  @TempDir
+  Path data;
+
+  private Quickstart.Options options(Map<String, String> env, String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data";
+    all[args.length + 1] = data.toString();
+    return Quickstart.Options.parse(all, env);
+  }
+
   private HttpResponse<String> post(int port, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/external-api"))
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
@@ -29,8 +40,8 @@ class QuickstartTest {
 
   @Test
   void answersFromTheSampleHelpCentreWithTheKeyAndTokenFromTheEnvironment() throws Exception {
-    Quickstart.Options options = Quickstart.Options.parse(new String[] {"--port", "0"},
-        Map.of("WACANDA_DEMO_KEY", KEY, "WACANDA_ADMIN_TOKEN", TOKEN));
+    Quickstart.Options options = options(
+        Map.of("WACANDA_DEMO_KEY", KEY, "WACANDA_ADMIN_TOKEN", TOKEN), "--port", "0");
     try (Quickstart app = Quickstart.start(options)) {
       HttpResponse<String> r = post(app.port(), "{\"action\":\"chat\",\"integration_key\":\"" + KEY
           + "\",\"sender_id\":\"user123\",\"sender_name\":\"John Doe\","
@@ -54,8 +65,8 @@ class QuickstartTest {
     Files.writeString(dir.resolve("opening.html"), "<html><body><nav>Menu</nav><main><h1>Hours"
         + "</h1><p>The cafe opens at 7 am on weekdays.</p></main></body></html>");
     Files.writeString(dir.resolve("ignored.bin"), "binary");
-    Quickstart.Options options = Quickstart.Options.parse(
-        new String[] {"--port", "0", "--knowledge", dir.toString()}, Map.of("WACANDA_DEMO_KEY", KEY));
+    Quickstart.Options options = options(Map.of("WACANDA_DEMO_KEY", KEY), "--port", "0",
+        "--knowledge", dir.toString());
     try (Quickstart app = Quickstart.start(options)) {
       HttpResponse<String> r = post(app.port(), "{\"action\":\"chat\",\"integration_key\":\"" + KEY
           + "\",\"sender_id\":\"u\",\"message\":\"Can I bring my dog to the showroom?\"}");
@@ -68,12 +79,72 @@ class QuickstartTest {
 
   @Test
   void generatesCredentialsWhenTheEnvironmentHasNone() throws Exception {
-    try (Quickstart app = Quickstart.start(Quickstart.Options.parse(new String[] {"--port", "0"},
-        Map.of()))) {
+    try (Quickstart app = Quickstart.start(options(Map.of(), "--port", "0"))) {
       assertThat(app.demoKey()).startsWith("wk_");
       assertThat(app.adminToken()).hasSizeGreaterThan(16);
       assertThat(post(app.port(), "{\"action\":\"status\",\"integration_key\":\"" + app.demoKey()
           + "\"}").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRestartKeepsTheIntegrationTheConversationsAndTheKnowledge() throws Exception {
+    Map<String, String> env = Map.of("WACANDA_DEMO_KEY", KEY, "WACANDA_ADMIN_TOKEN", TOKEN);
+    String integrationId;
+    try (Quickstart app = Quickstart.start(options(env, "--port", "0"))) {
+      integrationId = app.integrationId();
+      assertThat(post(app.port(), "{\"action\":\"chat\",\"integration_key\":\"" + KEY
+          + "\",\"sender_id\":\"ada\",\"message\":\"How long do I have to return an item?\"}")
+          .body()).contains("30 days");
+    }
+
+    try (Quickstart app = Quickstart.start(options(env, "--port", "0"))) {
+      assertThat(app.integrationId()).isEqualTo(integrationId);
+      assertThat(app.demoKey()).isEqualTo(KEY);
+      String status = post(app.port(), "{\"action\":\"status\",\"integration_key\":\"" + KEY
+          + "\"}").body();
+      assertThat(status).contains("\"total_sessions\":1").contains("\"total_messages\":2");
+      assertThat(post(app.port(), "{\"action\":\"chat\",\"integration_key\":\"" + KEY
+          + "\",\"sender_id\":\"bob\",\"message\":\"How long do I have to return an item?\"}")
+          .body()).contains("30 days").contains("sample-kb/returns.md");
+    }
+    assertThat(data.resolve("wacanda.mv.db")).exists();
+    assertThat(data.resolve("secret.key")).exists();
+  }
+
+  @Test
+  void withoutADemoKeyARestartReusesTheIntegrationUnderANewKey() throws Exception {
+    String firstKey;
+    String integrationId;
+    try (Quickstart app = Quickstart.start(options(Map.of(), "--port", "0"))) {
+      firstKey = app.demoKey();
+      integrationId = app.integrationId();
+    }
+
+    try (Quickstart app = Quickstart.start(options(Map.of(), "--port", "0"))) {
+      assertThat(app.integrationId()).isEqualTo(integrationId);
+      assertThat(app.demoKey()).isNotEqualTo(firstKey).startsWith("wk_");
+      assertThat(post(app.port(), "{\"action\":\"status\",\"integration_key\":\""
+          + app.demoKey() + "\"}").statusCode()).isEqualTo(200);
+      assertThat(post(app.port(), "{\"action\":\"status\",\"integration_key\":\"" + firstKey
+          + "\"}").statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aGivenDemoKeyReplacesTheStoredOneOnRestart() throws Exception {
+    String otherKey = "wk_another_quickstart_key_9876543210";
+    try (Quickstart app = Quickstart.start(options(Map.of("WACANDA_DEMO_KEY", KEY), "--port",
+        "0"))) {
+      assertThat(app.demoKey()).isEqualTo(KEY);
+    }
+
+    try (Quickstart app = Quickstart.start(options(Map.of("WACANDA_DEMO_KEY", otherKey),
+        "--port", "0"))) {
+      assertThat(post(app.port(), "{\"action\":\"status\",\"integration_key\":\"" + otherKey
+          + "\"}").statusCode()).isEqualTo(200);
+      assertThat(post(app.port(), "{\"action\":\"status\",\"integration_key\":\"" + KEY
+          + "\"}").statusCode()).isEqualTo(401);
     }
   }
 
@@ -86,7 +157,13 @@ class QuickstartTest {
     assertThatThrownBy(() -> Quickstart.Options.parse(
         new String[] {"--knowledge", dir.resolve("missing").toString()}, Map.of()))
         .hasMessageContaining("not a directory");
-    assertThat(Quickstart.Options.parse(new String[] {}, Map.of()).knowledge())
-        .isEqualTo(Optional.empty());
+    assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--jdbc-url", "jdbc:mysql://x"},
+        Map.of())).hasMessageContaining("--jdbc-url");
+    assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--inbox-lease", "0"},
+        Map.of())).hasMessageContaining("--inbox-lease");
+    Quickstart.Options defaults = Quickstart.Options.parse(new String[] {}, Map.of());
+    assertThat(defaults.knowledge()).isEqualTo(Optional.empty());
+    assertThat(defaults.data()).isEqualTo(Path.of("wacanda-data"));
+    assertThat(defaults.jdbcUrl()).isEmpty();
   }
 }

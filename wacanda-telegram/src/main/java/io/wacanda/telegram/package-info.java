@@ -1,0 +1,4 @@
+/**
+ * The Telegram channel: {@link io.wacanda.telegram.TelegramIntegrationProvider} (type {@code telegram}, found by {@link java.util.ServiceLoader}) builds a channel per bot that receives updates by webhook, verified by the {@code X-Telegram-Bot-Api-Secret-Token} header, or by long polling on a dedicated thread that confirms an update only after the inbox stored it; parses every update kind a customer-service bot meets into Wacanda's normalized events; and sends replies through the Bot API with per-chat and per-bot pacing, 429 back-off, supergroup migration and blocked-chat handling. {@link io.wacanda.telegram.TelegramConfig} holds process-wide timeouts and pacing. The bot token appears only in request paths and never in a log line or exception message. Non-null by default.
+ */
+package io.wacanda.telegram;
