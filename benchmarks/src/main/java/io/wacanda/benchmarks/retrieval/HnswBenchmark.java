@@ -57,8 +57,10 @@ public final class HnswBenchmark {
     Files.createDirectories(dir);
     TenantId tenant = TenantId.of("bench");
     out("HNSW benchmark: %,d vectors x %d dimensions, %,d queries, %d threads, seed %d, "
-        + "%d cores, Java %s", n, dims, queries, threads, seed,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        + "%d cores, Java %s, load average %.1f at start", n, dims, queries, threads, seed,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage());
 
     SyntheticVectors data = SyntheticVectors.generate(n, dims, seed);
     float[][] qs = SyntheticVectors.generate(queries, dims, seed, seed + 1).vectors();
@@ -74,22 +76,28 @@ public final class HnswBenchmark {
       }
     }
     double buildSeconds = seconds(System.nanoTime() - t0);
-    out("build: %,d inserts in %.1f s = %.0f inserts/s (m 16, efConstruction 200, 1 thread)",
-        n, buildSeconds, n / buildSeconds);
+    out("build: %,d inserts in %.1f s = %.0f inserts/s (m 16, efConstruction 200, 1 thread); "
+        + "load average now %.1f", n, buildSeconds, n / buildSeconds,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage());
 
     // exact search, timed, with the same threads
     int[][] truth = new int[queries][];
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       long b0 = System.nanoTime();
-      runParallel(pool, threads, queries, q -> truth[q] = exactTop(vs, qs[q], 10));
+      long bruteCpu = runParallel(pool, threads, queries, q -> truth[q] = exactTop(vs, qs[q],
+          10));
       double bruteSeconds = seconds(System.nanoTime() - b0);
       double bruteQps = queries / bruteSeconds;
-      out("brute force: %.0f queries/s (%d threads, %,d queries)", bruteQps, threads, queries);
+      double bruteCpuQps = queries / (seconds(bruteCpu) / threads);
+      out("brute force: %.0f queries/s (%d threads, %,d queries); %.0f per %d CPU-seconds",
+          bruteQps, threads, queries, bruteCpuQps, threads);
 
       out("");
-      out("| ef | recall@10 | queries/s (%d threads) | x brute force |", threads);
-      out("|---:|---:|---:|---:|");
+      out("| ef | recall@10 | queries/s (%d threads) | x brute force | queries per %d "
+          + "CPU-seconds | x brute force (CPU) |", threads, threads);
+      out("|---:|---:|---:|---:|---:|---:|");
       for (int ef : new int[] {10, 20, 50, 100}) {
         // warm up
         runParallel(pool, threads, Math.min(queries, 200), q -> index.search(tenant, qs[q], 10, ef));
@@ -99,13 +107,16 @@ public final class HnswBenchmark {
         }
         long s0 = System.nanoTime();
         int rounds = 3;
+        long cpuNanos = 0;
         for (int r = 0; r < rounds; r++) {
-          runParallel(pool, threads, queries, q -> results.set(q, index.search(tenant, qs[q], 10,
-              ef)));
+          cpuNanos += runParallel(pool, threads, queries, q -> results.set(q,
+              index.search(tenant, qs[q], 10, ef)));
         }
         double qps = queries * rounds / seconds(System.nanoTime() - s0);
+        double cpuQps = queries * rounds / (seconds(cpuNanos) / threads);
         double recall = recall(results, truth);
-        out("| %d | %.3f | %,.0f | %.0f |", ef, recall, qps, qps / bruteQps);
+        out("| %d | %.3f | %,.0f | %.0f | %,.0f | %.0f |", ef, recall, qps, qps / bruteQps,
+            cpuQps, cpuQps / bruteCpuQps);
       }
       out("");
 
@@ -139,21 +150,28 @@ public final class HnswBenchmark {
     void run(int query);
   }
 
-  static void runParallel(ExecutorService pool, int threads, int count, QueryTask task)
+  /** Runs the tasks on the threads; @return the CPU time the threads spent, in nanoseconds. */
+  static long runParallel(ExecutorService pool, int threads, int count, QueryTask task)
       throws Exception {
     AtomicInteger next = new AtomicInteger();
-    List<Future<?>> futures = new ArrayList<>();
+    List<Future<Long>> futures = new ArrayList<>();
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory
+        .getThreadMXBean();
     for (int t = 0; t < threads; t++) {
       futures.add(pool.submit(() -> {
+        long c0 = cpu.getCurrentThreadCpuTime();
         int q;
         while ((q = next.getAndIncrement()) < count) {
           task.run(q);
         }
+        return cpu.getCurrentThreadCpuTime() - c0;
       }));
     }
-    for (Future<?> f : futures) {
-      f.get();
+    long total = 0;
+    for (Future<Long> f : futures) {
+      total += f.get();
     }
+    return total;
   }
 
   static int[] exactTop(float[][] vs, float[] q, int k) {
