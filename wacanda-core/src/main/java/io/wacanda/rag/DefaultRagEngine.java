@@ -84,7 +84,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Restarts and several instances.</b> The {@link KnowledgeStore} is the source of truth;
  * {@link #rebuildIndexes()} (run on construction unless turned off) rebuilds every tenant's
- * indexes from it. Passages whose stored embedding does not match the embedding model's dimension
+ * indexes from it. A {@link HnswVectorIndex} that already holds exactly the stored chunks and
+ * vectors (because it was {@linkplain HnswVectorIndex#load loaded} from a file saved earlier) is
+ * kept as it is, so a large knowledge base starts in seconds:
+ *
+ * <pre>{@code
+ * HnswVectorIndex index = HnswVectorIndex.create();
+ * if (Files.exists(file)) index.load(tenant, file);       // checked, never deserialized
+ * DefaultRagEngine rag = DefaultRagEngine.builder().vectorIndex(index).knowledgeStore(store).build();
+ * // ... on shutdown: index.save(tenant, file);
+ * }</pre> Passages whose stored embedding does not match the embedding model's dimension
  * are re-embedded on the way.
  *
  * <p><b>Tenants.</b> Every index, cache and store call is keyed by tenant: a question of tenant A
@@ -516,7 +525,12 @@ public final class DefaultRagEngine implements RagEngine {
         byDocument.computeIfAbsent(c.documentId(), x -> new ArrayList<>()).add(c.id());
       }
       if (vectorIndex instanceof HnswVectorIndex hnsw) {
-        hnsw.rebuild(tenant, chunks);
+        if (hnsw.holdsExactly(tenant, chunks)) {
+          LOG.info("Vector index of tenant {} already holds its {} stored chunks (loaded from a "
+              + "file); not rebuilt", tenant, chunks.size());
+        } else {
+          hnsw.rebuild(tenant, chunks);
+        }
       } else {
         for (String id : state.entries.keySet()) {
           if (!entries.containsKey(id)) {

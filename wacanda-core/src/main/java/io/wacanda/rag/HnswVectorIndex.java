@@ -204,6 +204,44 @@ public final class HnswVectorIndex implements VectorIndex {
   }
 
   /**
+   * Whether the tenant's index holds exactly these chunks (same ids, equal vectors) and nothing
+   * else: then a {@link #rebuild} would change nothing.
+   */
+  public boolean holdsExactly(TenantId tenant, List<KnowledgeChunk> chunks) {
+    Objects.requireNonNull(tenant, "tenant");
+    TenantGraph graph = graphs.get(tenant);
+    if (graph == null) {
+      return chunks.isEmpty();
+    }
+    graph.lock.readLock().lock();
+    try {
+      HnswGraph g = graph.graph;
+      if (g == null) {
+        return chunks.isEmpty();
+      }
+      if (g.live() != chunks.size()) {
+        return false;
+      }
+      for (KnowledgeChunk c : chunks) {
+        Integer slot = g.slotById.get(c.id());
+        if (slot == null || c.embedding().length != g.dimensions) {
+          return false;
+        }
+        int base = slot * g.dimensions;
+        float[] v = c.embedding();
+        for (int i = 0; i < v.length; i++) {
+          if (Float.floatToIntBits(g.vectors[base + i]) != Float.floatToIntBits(v[i])) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } finally {
+      graph.lock.readLock().unlock();
+    }
+  }
+
+  /**
    * Replaces the tenant's index with the embeddings of these chunks.
    *
    * @throws WacandaException {@code INVALID_REQUEST} if a chunk belongs to another tenant or the
