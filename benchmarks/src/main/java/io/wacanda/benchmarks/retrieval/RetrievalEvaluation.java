@@ -45,6 +45,10 @@ import java.util.stream.Stream;
  *     [--debian-dir /usr/share/debian-reference]
  * </pre>
  *
+ * <p>Tuning aids: {@code --sweep} (hybrid over chunk sizes {@code -Dsweep.sizes=800,400} and BM25
+ * weights {@code -Dsweep.weights=1.0,0.2}); {@code -Deval.diff=true} (help centre questions whose
+ * rank differs between vector and hybrid retrieval).
+ *
  * <p><b>Corpora.</b> {@code helpcentre}: the quickstart's sample help centre (6 Markdown files, on
  * the class path) with {@code retrieval/helpcentre-questions.tsv} (67 questions).
  * {@code debian}: the HTML chapters of the Debian Reference (Debian package {@code
@@ -101,6 +105,19 @@ public final class RetrievalEvaluation {
     LangChain4jEmbeddingModel minilm = OfflineEmbeddings.allMiniLmL6V2();
     out("Loaded all-MiniLM-L6-v2 (quantized ONNX, offline) in %d ms",
         (System.nanoTime() - t0) / 1_000_000);
+    if (Boolean.getBoolean("eval.diff")) {
+      Corpus c = helpCentre();
+      DefaultRagEngine rag = ingest(c, minilm);
+      for (Question q : c.questions()) {
+        int v = rank(texts(rag, q.text(), RetrievalMode.VECTOR), q, c);
+        int h = rank(texts(rag, q.text(), RetrievalMode.HYBRID), q, c);
+        int l = rank(texts(rag, q.text(), RetrievalMode.LEXICAL), q, c);
+        if (v != h) {
+          out("vector %d hybrid %d lexical %d: %s", v, h, l, q.text());
+        }
+      }
+      return;
+    }
     if (sweep) {
       sweep(which.equals("debian") ? debian(debianDir) : helpCentre(), minilm);
       return;
@@ -182,9 +199,18 @@ public final class RetrievalEvaluation {
             .lexicalWeight(w).build();
         c.documents().forEach(d -> rag.ingest(TENANT, d));
         Scores s = score(c, q -> texts(rag, q, RetrievalMode.HYBRID), null);
-        out("| %d | %.1f | %.3f | %.3f | %.3f |", maxChars, w, s.hit1(), s.hit5(), s.mrr());
+        out("| %d | %.2f | %.3f | %.3f | %.3f |", maxChars, w, s.hit1(), s.hit5(), s.mrr());
       }
     }
+  }
+
+  static int rank(List<String> passages, Question q, Corpus c) {
+    for (int i = 0; i < passages.size(); i++) {
+      if (answers(passages.get(i), q, c)) {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   static Scores score(Corpus c, Retriever r, List<String> misses) {
