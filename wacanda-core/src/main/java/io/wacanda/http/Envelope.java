@@ -11,15 +11,22 @@ import java.util.Map;
 final class Envelope {
   private Envelope() {}
 
+  /** The success envelope, serialised as {@code {"success":true,"data":...}}. */
+  @com.fasterxml.jackson.annotation.JsonPropertyOrder({"success", "data"})
+  private record Success(Object data) {
+    @com.fasterxml.jackson.annotation.JsonProperty("success")
+    public boolean success() {
+      return true;
+    }
+  }
+
   static HttpResponse ok(Object data) {
     return ok(200, data);
   }
 
   static HttpResponse ok(int status, Object data) {
-    ObjectNode root = Json.mapper().createObjectNode();
-    root.put("success", true);
-    root.set("data", Json.mapper().valueToTree(data));
-    return HttpResponse.json(status, Json.write(root));
+    // One pass: no intermediate tree.
+    return HttpResponse.json(status, Json.write(new Success(data)));
   }
 
   static HttpResponse error(ErrorCode code, String message) {

@@ -140,7 +140,7 @@ public final class IntegrationService implements AutoCloseable {
       }
     });
     Map<String, String> all = resolve(provider, given);
-    String id = Ids.next("int");
+    String id = Ids.unguessable("int");
     Instant now = clock.instant();
     Integration integration = new Integration(id, tenant, type, cleanName, true,
         IntegrationStatus.of(ConnectionState.DISCONNECTED, "", now),

@@ -17,6 +17,13 @@ public final class ApiKeys {
   public static final String KEY_PREFIX = "wk_";
   private static final int PREFIX_SHOWN = 10;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
 
   private ApiKeys() {}
 
@@ -33,12 +40,8 @@ public final class ApiKeys {
 
   /** Lower-case hex SHA-256 of the key. */
   public static String hash(String key) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    // digest() resets the per-thread instance, so it is ready for the next call.
+    return HexFormat.of().formatHex(SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The part of a key safe to show in lists. */

@@ -106,6 +106,8 @@ public final class JdkHttpServerBinding implements AutoCloseable {
       byte[] body;
       if (declared > max) {
         body = null;
+      } else if (declared >= 0) {
+        body = readDeclared(ex.getRequestBody(), (int) declared);
       } else {
         body = readLimited(ex.getRequestBody(), max);
       }
@@ -211,6 +213,11 @@ public final class JdkHttpServerBinding implements AutoCloseable {
       }
     }
     return q;
+  }
+
+  /** Reads a body of a declared length (the JDK server stops the stream at that length). */
+  private static byte[] readDeclared(InputStream in, int length) throws IOException {
+    return in.readNBytes(length);
   }
 
   /** Reads at most {@code max} bytes; returns null when the body is longer. */
