@@ -23,6 +23,11 @@ import io.wacanda.integration.IntegrationRegistry;
 import io.wacanda.integration.IntegrationService;
 import io.wacanda.integration.IntegrationStore;
 import io.wacanda.integration.IntegrationTestStore;
+import io.wacanda.knowledge.InMemoryKnowledgeSourceStore;
+import io.wacanda.knowledge.KnowledgeBase;
+import io.wacanda.knowledge.KnowledgeSourceStore;
+import io.wacanda.knowledge.KnowledgeSync;
+import io.wacanda.knowledge.WebFetcher;
 import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.InMemoryKnowledgeStore;
 import io.wacanda.rag.KnowledgeStore;
@@ -33,6 +38,7 @@ import io.wacanda.security.UrlGuard;
 import io.wacanda.usage.ApiUsageStore;
 import io.wacanda.usage.InMemoryApiUsageStore;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +67,7 @@ public final class Wacanda implements AutoCloseable {
   private final WebhookInbox inbox;
   private final WacandaHttpHandler httpHandler;
   private final RagEngine rag;
+  private final KnowledgeBase knowledge;
   private final HandoffQueue handoffs;
   private final ConversationStore conversations;
   private final EventBus events = new EventBus();
@@ -83,6 +90,14 @@ public final class Wacanda implements AutoCloseable {
     this.handoffs = b.handoffQueue;
     this.rag = b.ragEngine != null ? b.ragEngine
         : DefaultRagEngine.builder().knowledgeStore(b.knowledgeStore).build();
+    KnowledgeStore indexed = rag instanceof DefaultRagEngine d ? d.knowledgeStore()
+        : b.knowledgeStore;
+    this.knowledge = new KnowledgeBase(rag, indexed, KnowledgeSync.builder(rag, indexed)
+        .sourceStore(b.knowledgeSourceStore)
+        .fetcher(WebFetcher.builder().urlGuard(b.urlGuard).build())
+        .folderRoots(b.knowledgeFolderRoots.toArray(new Path[0]))
+        .clock(clock)
+        .build());
     this.integrations = new IntegrationService(registry.build(), b.integrationStore,
         b.integrationTestStore, b.conversationStore, b.webhookEventStore, b.apiUsageStore,
         b.secretCipher, b.urlGuard, b.httpClient, b.publicBaseUrl, clock);
@@ -92,7 +107,7 @@ public final class Wacanda implements AutoCloseable {
     integrations.attachEventSink(
         s -> inbox.append(s.integration().tenant(), s.integration().id(), s.events()));
     this.httpHandler = new WacandaHttpHandler(integrations, engine, inbox, b.conversationStore,
-        b.handoffQueue, b.apiUsageStore, b.adminAuthenticator, b.httpOptions, clock);
+        b.handoffQueue, b.apiUsageStore, b.adminAuthenticator, b.httpOptions, clock, knowledge);
     httpHandler.attachEvents(events);
     integrations.onStatusChange(i -> events.publish(new WacandaEvent.IntegrationStatusChanged(
         i.tenant(), i.id(), i.status().state().name(), i.status().message(), clock.instant())));
@@ -138,6 +153,7 @@ public final class Wacanda implements AutoCloseable {
     inbox.start();
     long every = housekeepingInterval.toMillis();
     housekeeping.scheduleWithFixedDelay(this::housekeep, every, every, TimeUnit.MILLISECONDS);
+    knowledge.sources().start();
     log.info("Wacanda started");
     return this;
   }
@@ -175,6 +191,11 @@ public final class Wacanda implements AutoCloseable {
     return rag;
   }
 
+  /** The knowledge base: documents, sources and their scheduled syncs, searches. */
+  public KnowledgeBase knowledge() {
+    return knowledge;
+  }
+
   public WebhookInbox inbox() {
     return inbox;
   }
@@ -191,6 +212,7 @@ public final class Wacanda implements AutoCloseable {
       return;
     }
     housekeeping.shutdownNow();
+    knowledge.sources().close();
     inbox.close();
     integrations.close();
     log.info("Wacanda stopped");
@@ -222,6 +244,8 @@ public final class Wacanda implements AutoCloseable {
     private Duration retention = Duration.ofDays(30);
     private Duration housekeepingInterval = Duration.ofMinutes(1);
     private boolean discoverProviders = true;
+    private KnowledgeSourceStore knowledgeSourceStore = new InMemoryKnowledgeSourceStore();
+    private final List<Path> knowledgeFolderRoots = new ArrayList<>();
     private ClassLoader classLoader;
     private final List<IntegrationProvider> providers = new ArrayList<>();
 
@@ -265,6 +289,23 @@ public final class Wacanda implements AutoCloseable {
     /** Store the default RAG engine indexes; ignored when a RAG engine is given. */
     public Builder knowledgeStore(KnowledgeStore s) {
       this.knowledgeStore = Objects.requireNonNull(s, "knowledgeStore");
+      return this;
+    }
+
+    /** Where knowledge sources (folders, sites, sitemaps) are kept; default in memory. */
+    public Builder knowledgeSourceStore(KnowledgeSourceStore s) {
+      this.knowledgeSourceStore = Objects.requireNonNull(s, "knowledgeSourceStore");
+      return this;
+    }
+
+    /**
+     * Folders under which admins may register folder knowledge sources; default none (folder
+     * sources refused). Each must exist.
+     */
+    public Builder knowledgeFolderRoots(Path... roots) {
+      for (Path r : roots) {
+        knowledgeFolderRoots.add(Objects.requireNonNull(r, "root"));
+      }
       return this;
     }
 

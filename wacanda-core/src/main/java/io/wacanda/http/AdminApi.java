@@ -34,16 +34,25 @@ final class AdminApi {
   private final HandoffQueue handoffs;
   private final AdminAuthenticator authenticator;
   private final Clock clock;
+  private final KnowledgeAdminApi knowledge;
 
   AdminApi(IntegrationService integrations, ConversationEngine engine,
       ConversationStore conversations, HandoffQueue handoffs, AdminAuthenticator authenticator,
       Clock clock) {
+    this(integrations, engine, conversations, handoffs, authenticator, clock, null);
+  }
+
+  /** @param knowledge serves {@code /admin/knowledge/**}; null answers them with 404 */
+  AdminApi(IntegrationService integrations, ConversationEngine engine,
+      ConversationStore conversations, HandoffQueue handoffs, AdminAuthenticator authenticator,
+      Clock clock, io.wacanda.knowledge.KnowledgeBase knowledge) {
     this.integrations = integrations;
     this.engine = engine;
     this.conversations = conversations;
     this.handoffs = handoffs;
     this.authenticator = authenticator;
     this.clock = clock;
+    this.knowledge = knowledge == null ? null : new KnowledgeAdminApi(knowledge);
   }
 
   HttpResponse handle(HttpRequest request) {
@@ -65,6 +74,9 @@ final class AdminApi {
     }
     if (p.length >= 2 && p[1].equals("handoffs")) {
       return handoffRoute(request, principal, p, m);
+    }
+    if (p.length >= 2 && p[1].equals("knowledge") && knowledge != null) {
+      return knowledge.handle(request, tenant, p);
     }
     if (p.length == 4 && p[1].equals("sessions") && p[3].equals("messages")) {
       requireMethod(m, "GET");

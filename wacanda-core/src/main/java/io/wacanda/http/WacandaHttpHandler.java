@@ -52,13 +52,27 @@ public final class WacandaHttpHandler {
   public WacandaHttpHandler(IntegrationService integrations, ConversationEngine engine,
       WebhookInbox inbox, ConversationStore conversations, HandoffQueue handoffs,
       ApiUsageStore usage, AdminAuthenticator authenticator, HttpOptions options, Clock clock) {
+    this(integrations, engine, inbox, conversations, handoffs, usage, authenticator, options,
+        clock, null);
+  }
+
+  /**
+   * A handler that also serves {@code /admin/knowledge/**} (documents, sources, syncs, search)
+   * from the knowledge base.
+   *
+   * @param knowledge null to answer those routes with 404
+   */
+  public WacandaHttpHandler(IntegrationService integrations, ConversationEngine engine,
+      WebhookInbox inbox, ConversationStore conversations, HandoffQueue handoffs,
+      ApiUsageStore usage, AdminAuthenticator authenticator, HttpOptions options, Clock clock,
+      io.wacanda.knowledge.KnowledgeBase knowledge) {
     this.integrations = integrations;
     this.inbox = inbox;
     this.options = options;
     this.externalApi = new ExternalApi(integrations, engine, inbox, usage,
         new RateLimiter(options.ratePerSecond(), options.rateBurst(), clock), clock);
     this.adminApi = new AdminApi(integrations, engine, conversations, handoffs, authenticator,
-        clock);
+        clock, knowledge);
     this.authenticator = authenticator;
   }
 

@@ -130,6 +130,22 @@ public final class Bm25Index {
 
   /** As {@link #search}, with the query already analyzed. */
   List<Hit> searchStems(TenantId tenant, Collection<String> stems, int k) {
+    return searchStems(tenant, stems, k, null);
+  }
+
+  /**
+   * The {@code k} best passages whose chunk id the filter accepts, best first.
+   *
+   * @param accept null to accept every passage
+   */
+  public List<Hit> search(TenantId tenant, String query, int k,
+      java.util.function.Predicate<String> accept) {
+    Objects.requireNonNull(query, "query");
+    return searchStems(tenant, TextAnalyzer.stems(query), k, accept);
+  }
+
+  List<Hit> searchStems(TenantId tenant, Collection<String> stems, int k,
+      java.util.function.Predicate<String> accept) {
     Shard shard = shards.get(Objects.requireNonNull(tenant, "tenant"));
     if (shard == null || k <= 0 || stems.isEmpty()) {
       return List.of();
@@ -149,6 +165,9 @@ public final class Bm25Index {
         }
         double idf = idf(n, posting.size());
         for (Map.Entry<String, Integer> p : posting.entrySet()) {
+          if (accept != null && !accept.test(p.getKey())) {
+            continue;
+          }
           int tf = p.getValue();
           int len = shard.docs.get(p.getKey());
           double s = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl));

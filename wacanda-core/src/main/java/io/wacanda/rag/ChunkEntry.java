@@ -3,26 +3,29 @@ package io.wacanda.rag;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What the engine keeps in memory per indexed passage so that answering never re-reads the store
- * nor re-tokenizes a passage: its document's title and source, its text, embedding and sentences
- * with their stems.
+ * nor re-tokenizes a passage: its document's title, source and metadata (shared by the document's
+ * passages), its text, embedding, position and sentences with their stems.
  */
 record ChunkEntry(String chunkId, String documentId, String title, String source,
-    String headingPath, String text, float[] embedding, List<Sentence> sentences) {
+    String headingPath, String text, float[] embedding, List<Sentence> sentences, int position,
+    Map<String, String> metadata) {
 
   /** A sentence of the passage and its distinct stems. */
   record Sentence(String text, Set<String> stems) {}
 
-  static ChunkEntry of(KnowledgeChunk chunk, String title, String source) {
+  static ChunkEntry of(KnowledgeChunk chunk, String title, String source,
+      Map<String, String> metadata) {
     List<Sentence> sentences = new ArrayList<>();
     for (String s : TextAnalyzer.sentences(chunk.text())) {
       sentences.add(new Sentence(s, Set.copyOf(new HashSet<>(TextAnalyzer.stems(s)))));
     }
     return new ChunkEntry(chunk.id(), chunk.documentId(), title, source, chunk.headingPath(),
-        chunk.text(), chunk.embedding(), List.copyOf(sentences));
+        chunk.text(), chunk.embedding(), List.copyOf(sentences), chunk.position(), metadata);
   }
 
   /**

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Restarts and several instances.</b> The {@link KnowledgeStore} is the source of truth;
  * {@link #rebuildIndexes()} (run on construction unless turned off) rebuilds every tenant's
- * indexes from it. Passages whose stored embedding does not match the embedding model's dimension
+ * indexes from it. A {@link HnswVectorIndex} that already holds exactly the stored chunks and
+ * vectors (because it was {@linkplain HnswVectorIndex#load loaded} from a file saved earlier) is
+ * kept as it is, so a large knowledge base starts in seconds:
+ *
+ * <pre>{@code
+ * HnswVectorIndex index = HnswVectorIndex.create();
+ * if (Files.exists(file)) index.load(tenant, file);       // checked, never deserialized
+ * DefaultRagEngine rag = DefaultRagEngine.builder().vectorIndex(index).knowledgeStore(store).build();
+ * // ... on shutdown: index.save(tenant, file);
+ * }</pre> Passages whose stored embedding does not match the embedding model's dimension
  * are re-embedded on the way.
  *
  * <p><b>Tenants.</b> Every index, cache and store call is keyed by tenant: a question of tenant A
@@ -105,12 +115,20 @@ public final class DefaultRagEngine implements RagEngine {
   public static final double DEFAULT_CONFIDENT_SCORE = 0.45;
   /** Default number of candidates each retriever contributes to the fusion: 20. */
   public static final int DEFAULT_CANDIDATES = 20;
+  /** Default weight of the BM25 ranking in the fusion, against 1.0 for the vector ranking: 1.0. */
+  public static final double DEFAULT_LEXICAL_WEIGHT = 1.0;
   /** Default number of history messages put in the prompt: 6. */
   public static final int DEFAULT_HISTORY_TURNS = 6;
   /** Default MMR trade-off between relevance (1.0) and diversity (0.0), when on: 0.7. */
   public static final double DEFAULT_MMR_LAMBDA = 0.7;
   /** Default largest document: 2,000,000 characters. */
   public static final int DEFAULT_MAX_DOCUMENT_CHARS = 2_000_000;
+  /** Default largest binary document (PDF, ...): 20 MiB. */
+  public static final int DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+  /** Default size of the passages and history put in a prompt: 12,000 characters. */
+  public static final int DEFAULT_PROMPT_BUDGET_CHARS = 12_000;
+  /** Filters accepting at most this many passages are searched exactly, not through the graph. */
+  static final int DEFAULT_EXACT_FILTER_LIMIT = 2_000;
   /** Default intro of an extractive answer. */
   public static final String DEFAULT_EXTRACTIVE_INTRO = ExtractiveAnswerer.DEFAULT_INTRO;
   /** Default answer when nothing relevant is found. */
@@ -148,6 +166,10 @@ public final class DefaultRagEngine implements RagEngine {
   private final String promptTemplate;
   private final int historyTurns;
   private final int maxDocumentChars;
+  private final int maxDocumentBytes;
+  private final int promptBudgetChars;
+  private final int exactFilterLimit;
+  private final double lexicalWeight;
   private final ExtractiveAnswerer extractive;
   private final Clock clock;
   private final ConcurrentHashMap<TenantId, TenantState> states = new ConcurrentHashMap<>();
@@ -174,14 +196,26 @@ public final class DefaultRagEngine implements RagEngine {
     this.store = b.knowledgeStore;
     this.chatModel = b.chatModel;
     this.topK = b.topK;
-    this.minScore = b.minScore;
-    this.confidentScore = b.confidentScore;
+    EmbeddingModel.Calibration calibration = b.minScoreSet || b.confidentScoreSet ? null
+        : embeddingModel.calibration().orElse(null);
+    this.minScore = calibration != null ? calibration.minScore() : b.minScore;
+    this.confidentScore = calibration != null ? calibration.confidentScore() : b.confidentScore;
+    if (confidentScore <= minScore) {
+      throw WacandaException.invalid("confidentScore (" + confidentScore
+          + ") must be above minScore (" + minScore + ")");
+    }
     this.candidates = b.candidates;
     this.diversify = b.diversify;
     this.mmrLambda = b.mmrLambda;
     this.promptTemplate = b.promptTemplate;
     this.historyTurns = b.historyTurns;
     this.maxDocumentChars = b.maxDocumentChars;
+    this.maxDocumentBytes = b.maxDocumentBytes;
+    this.promptBudgetChars = b.promptBudgetChars;
+    this.exactFilterLimit = b.exactFilterLimit;
+    this.lexicalWeight = b.lexicalWeightSet ? b.lexicalWeight
+        : embeddingModel.calibration().map(EmbeddingModel.Calibration::lexicalWeight)
+            .orElse(b.lexicalWeight);
     this.extractive = new ExtractiveAnswerer(b.extractiveIntro, b.noAnswerText, 3, 600);
     this.clock = b.clock;
     if (b.rebuildOnStart) {
@@ -196,6 +230,11 @@ public final class DefaultRagEngine implements RagEngine {
   /** The store this engine indexes. */
   public KnowledgeStore knowledgeStore() {
     return store;
+  }
+
+  /** The parsers documents are read with. */
+  public DocumentParsers parsers() {
+    return parsers;
   }
 
   // ---------------------------------------------------------------- ingestion
@@ -217,10 +256,14 @@ public final class DefaultRagEngine implements RagEngine {
     if (document.id().isBlank()) {
       throw WacandaException.invalid("document id must not be blank");
     }
-    if (document.content().length() > maxDocumentChars) {
+    if (!document.isBinary() && document.content().length() > maxDocumentChars) {
       throw WacandaException.invalid("document " + document.id() + " has "
           + document.content().length() + " characters, more than maxDocumentChars ("
           + maxDocumentChars + ")");
+    }
+    if (document.isBinary() && document.size() > maxDocumentBytes) {
+      throw WacandaException.invalid("document " + document.id() + " has " + document.size()
+          + " bytes, more than maxDocumentBytes (" + maxDocumentBytes + ")");
     }
     String hash = contentHash(document);
     TenantState state = state(tenant);
@@ -293,7 +336,7 @@ public final class DefaultRagEngine implements RagEngine {
     }
     List<String> ids = new ArrayList<>(chunks.size());
     for (KnowledgeChunk c : chunks) {
-      ChunkEntry entry = ChunkEntry.of(c, doc.title(), doc.source());
+      ChunkEntry entry = ChunkEntry.of(c, doc.title(), doc.source(), doc.metadata());
       String text = entry.indexText();
       vectorIndex.add(tenant, c.id(), c.embedding());
       lexicalIndex.add(tenant, c.id(), text);
@@ -307,7 +350,8 @@ public final class DefaultRagEngine implements RagEngine {
   }
 
   /**
-   * Ingests every {@code .txt .text .md .markdown .html .htm} file under a folder, recursively,
+   * Ingests every {@code .txt .text .md .markdown .html .htm .xhtml} file (and {@code .pdf} when
+   * a PDF parser is configured) under a folder, recursively,
    * in path order. A file's document id and source are its path relative to the folder, with
    * {@code /} separators; its title is its own (front matter, heading, HTML title), else the file
    * name without extension, dashes and underscores as spaces ({@code invoices-and-vat.txt ->
@@ -326,7 +370,8 @@ public final class DefaultRagEngine implements RagEngine {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(directory)) {
       files = walk.filter(Files::isRegularFile)
-          .filter(p -> DocumentParsers.mediaTypeFor(p.getFileName().toString()).isPresent())
+          .filter(p -> DocumentParsers.mediaTypeFor(p.getFileName().toString())
+              .flatMap(parsers::parserFor).isPresent())
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -338,13 +383,16 @@ public final class DefaultRagEngine implements RagEngine {
       String relative = directory.relativize(file).toString().replace('\\', '/');
       String name = file.getFileName().toString();
       String mediaType = DocumentParsers.mediaTypeFor(name).orElseThrow();
-      String content;
+      byte[] raw;
       try {
-        content = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        raw = Files.readAllBytes(file);
       } catch (IOException e) {
         throw new WacandaException(ErrorCode.INTERNAL, "could not read " + file, e);
       }
-      Document doc = new Document(relative, "", relative, mediaType, content, Map.of());
+      Document doc = mediaType.startsWith("text/")
+          ? new Document(relative, "", relative, mediaType,
+              new String(raw, StandardCharsets.UTF_8), Map.of())
+          : Document.ofBytes(relative, "", relative, mediaType, raw, Map.of());
       IngestResult r = ingest(tenant, doc, titleFromFileName(name));
       results.add(r);
       chunks += r.chunks();
@@ -472,11 +520,17 @@ public final class DefaultRagEngine implements RagEngine {
         KnowledgeDocument d = documents.get(c.documentId());
         String title = d == null ? c.documentId() : d.title();
         String source = d == null ? "" : d.source();
-        entries.put(c.id(), ChunkEntry.of(c, title, source));
+        Map<String, String> metadata = d == null ? Map.of() : d.metadata();
+        entries.put(c.id(), ChunkEntry.of(c, title, source, metadata));
         byDocument.computeIfAbsent(c.documentId(), x -> new ArrayList<>()).add(c.id());
       }
       if (vectorIndex instanceof HnswVectorIndex hnsw) {
-        hnsw.rebuild(tenant, chunks);
+        if (hnsw.holdsExactly(tenant, chunks)) {
+          LOG.info("Vector index of tenant {} already holds its {} stored chunks (loaded from a "
+              + "file); not rebuilt", tenant, chunks.size());
+        } else {
+          hnsw.rebuild(tenant, chunks);
+        }
       } else {
         for (String id : state.entries.keySet()) {
           if (!entries.containsKey(id)) {
@@ -513,9 +567,21 @@ public final class DefaultRagEngine implements RagEngine {
 
   @Override
   public Answer answer(TenantId tenant, String question, List<ChatMessage> history) {
+    return answer(tenant, question, history, RetrievalFilter.none());
+  }
+
+  /**
+   * {@inheritDoc} Filtered passages are found by walking the vector graph for accepted passages
+   * only, or, when the filter accepts at most 2,000 passages, by an exact scan of them; BM25 scores
+   * accepted passages only.
+   */
+  @Override
+  public Answer answer(TenantId tenant, String question, List<ChatMessage> history,
+      RetrievalFilter filter) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(question, "question");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(filter, "filter");
     TenantState state = states.get(tenant);
     if (state == null || state.entries.isEmpty()) {
       return notFound();
@@ -524,12 +590,14 @@ public final class DefaultRagEngine implements RagEngine {
     if (stems.isEmpty()) {
       return notFound(); // only stopwords and punctuation: "hello", "thanks!"
     }
-    Retrieval retrieval = retrieve(tenant, state, question, stems);
+    Retrieval retrieval = retrieve(tenant, state, question, stems, filter, RetrievalMode.HYBRID,
+        topK, true);
     if (retrieval.passages.isEmpty()) {
       String previous = previousCustomerMessage(history, question);
       if (previous != null) {
         String expanded = previous + "\n" + question;
-        retrieval = retrieve(tenant, state, expanded, TextAnalyzer.stems(expanded));
+        retrieval = retrieve(tenant, state, expanded, TextAnalyzer.stems(expanded), filter,
+            RetrievalMode.HYBRID, topK, true);
       }
     }
     if (retrieval.passages.isEmpty()) {
@@ -538,8 +606,7 @@ public final class DefaultRagEngine implements RagEngine {
     List<Source> sources = new ArrayList<>(retrieval.passages.size());
     double best = 0;
     for (ExtractiveAnswerer.Passage p : retrieval.passages) {
-      ChunkEntry c = p.chunk();
-      sources.add(new Source(c.documentId(), c.source(), c.title(), c.text(), p.score()));
+      sources.add(source(p));
       best = Math.max(best, p.score());
     }
     double confidence = confidence(best);
@@ -563,6 +630,42 @@ public final class DefaultRagEngine implements RagEngine {
     return new Answer(text, sources, confidence, Optional.of(usage));
   }
 
+  /**
+   * Ranks the tenant's passages for a query without answering: the retrieval step of {@link
+   * #answer}, for evaluation, debugging and search boxes. Unlike answering, no passage is dropped
+   * for a low score and no diversification applies; the score of each source is its cosine with
+   * the query (for {@link RetrievalMode#LEXICAL}, its BM25 score).
+   *
+   * @param limit 1 to 1000 passages, best first
+   */
+  public List<Source> search(TenantId tenant, String query, int limit, RetrievalMode mode,
+      RetrievalFilter filter) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(filter, "filter");
+    if (limit < 1 || limit > 1000) {
+      throw WacandaException.invalid("limit must be 1..1000, was " + limit);
+    }
+    TenantState state = states.get(tenant);
+    if (state == null || state.entries.isEmpty()) {
+      return List.of();
+    }
+    Retrieval r = retrieve(tenant, state, query, TextAnalyzer.stems(query), filter, mode, limit,
+        false);
+    List<Source> out = new ArrayList<>(r.passages.size());
+    for (ExtractiveAnswerer.Passage p : r.passages) {
+      out.add(source(p));
+    }
+    return out;
+  }
+
+  private static Source source(ExtractiveAnswerer.Passage p) {
+    ChunkEntry c = p.chunk();
+    return new Source(c.documentId(), c.source(), c.title(), c.text(), p.score(), c.chunkId(),
+        c.headingPath(), c.position());
+  }
+
   /** The formula of the class comment. */
   double confidence(double bestCosine) {
     if (bestCosine < minScore) {
@@ -578,39 +681,80 @@ public final class DefaultRagEngine implements RagEngine {
 
   private record Retrieval(List<String> stems, List<ExtractiveAnswerer.Passage> passages) {}
 
+  /**
+   * @param forAnswer drop passages under minScore and diversify when configured; otherwise rank
+   *     only
+   */
   private Retrieval retrieve(TenantId tenant, TenantState state, String query,
-      List<String> stems) {
-    float[] q = embeddingModel.embed(query);
-    List<VectorIndex.Hit> vectorHits = vectorIndex.search(tenant, q, candidates);
-    List<Bm25Index.Hit> lexicalHits = lexicalIndex.searchStems(tenant, stems, candidates);
-    List<String> vectorIds = new ArrayList<>(vectorHits.size());
-    Map<String, Double> cosines = new HashMap<>();
-    for (VectorIndex.Hit h : vectorHits) {
-      vectorIds.add(h.chunkId());
-      cosines.put(h.chunkId(), h.score());
+      List<String> stems, RetrievalFilter filter, RetrievalMode mode, int limit,
+      boolean forAnswer) {
+    Predicate<String> accept = null;
+    List<ChunkEntry> allowed = null;
+    if (!filter.isEmpty()) {
+      allowed = new ArrayList<>();
+      for (ChunkEntry e : state.entries.values()) {
+        if (filter.accepts(e.documentId(), e.source(), e.metadata())) {
+          allowed.add(e);
+        }
+      }
+      if (allowed.isEmpty()) {
+        return new Retrieval(stems, List.of());
+      }
+      Set<String> ids = new HashSet<>();
+      for (ChunkEntry e : allowed) {
+        ids.add(e.chunkId());
+      }
+      accept = ids::contains;
     }
-    List<String> lexicalIds = new ArrayList<>(lexicalHits.size());
-    for (Bm25Index.Hit h : lexicalHits) {
-      lexicalIds.add(h.chunkId());
+    int k = Math.max(candidates, limit);
+    float[] q = mode == RetrievalMode.LEXICAL ? null : embeddingModel.embed(query);
+    List<String> vectorIds = new ArrayList<>();
+    Map<String, Double> cosines = new HashMap<>();
+    if (q != null) {
+      List<VectorIndex.Hit> vectorHits;
+      if (allowed != null && allowed.size() <= exactFilterLimit) {
+        vectorHits = exactSearch(allowed, q, k);
+      } else if (accept != null) {
+        vectorHits = vectorIndex.search(tenant, q, k, accept);
+      } else {
+        vectorHits = vectorIndex.search(tenant, q, k);
+      }
+      for (VectorIndex.Hit h : vectorHits) {
+        vectorIds.add(h.chunkId());
+        cosines.put(h.chunkId(), h.score());
+      }
+    }
+    List<String> lexicalIds = new ArrayList<>();
+    Map<String, Double> bm25 = new HashMap<>();
+    if (mode != RetrievalMode.VECTOR) {
+      for (Bm25Index.Hit h : lexicalIndex.searchStems(tenant, stems, k, accept)) {
+        lexicalIds.add(h.chunkId());
+        bm25.put(h.chunkId(), h.score());
+      }
     }
     List<RankFusion.Fused> fused = RankFusion.reciprocalRank(vectorIds, lexicalIds,
-        RankFusion.RRF_K);
+        RankFusion.RRF_K, lexicalWeight);
     List<ExtractiveAnswerer.Passage> relevant = new ArrayList<>();
     for (RankFusion.Fused f : fused) {
       ChunkEntry entry = state.entries.get(f.chunkId());
       if (entry == null) {
         continue; // removed meanwhile
       }
-      Double cosine = cosines.get(f.chunkId());
-      double score = cosine != null ? cosine : RankFusion.dot(q, entry.embedding());
-      if (score >= minScore) {
+      double score;
+      if (mode == RetrievalMode.LEXICAL) {
+        score = bm25.getOrDefault(f.chunkId(), 0.0);
+      } else {
+        Double cosine = cosines.get(f.chunkId());
+        score = cosine != null ? cosine : RankFusion.dot(q, entry.embedding());
+      }
+      if (!forAnswer || mode == RetrievalMode.LEXICAL || score >= minScore) {
         relevant.add(new ExtractiveAnswerer.Passage(entry, score));
       }
-      if (!diversify && relevant.size() == topK) {
+      if ((!forAnswer || !diversify) && relevant.size() == limit) {
         break;
       }
     }
-    if (diversify && relevant.size() > 1) {
+    if (forAnswer && diversify && relevant.size() > 1) {
       List<float[]> vectors = new ArrayList<>(relevant.size());
       double[] relevance = new double[relevant.size()];
       for (int i = 0; i < relevant.size(); i++) {
@@ -618,13 +762,25 @@ public final class DefaultRagEngine implements RagEngine {
         relevance[i] = relevant.get(i).score();
       }
       List<ExtractiveAnswerer.Passage> chosen = new ArrayList<>();
-      for (int i : RankFusion.maximalMarginalRelevance(vectors, relevance, topK, mmrLambda,
+      for (int i : RankFusion.maximalMarginalRelevance(vectors, relevance, limit, mmrLambda,
           DUPLICATE_SIMILARITY)) {
         chosen.add(relevant.get(i));
       }
       relevant = chosen;
     }
     return new Retrieval(stems, relevant);
+  }
+
+  private static List<VectorIndex.Hit> exactSearch(List<ChunkEntry> entries, float[] q, int k) {
+    List<VectorIndex.Hit> hits = new ArrayList<>(entries.size());
+    for (ChunkEntry e : entries) {
+      hits.add(new VectorIndex.Hit(e.chunkId(), RankFusion.dot(q, e.embedding())));
+    }
+    hits.sort((x, y) -> {
+      int c = Double.compare(y.score(), x.score());
+      return c != 0 ? c : x.chunkId().compareTo(y.chunkId());
+    });
+    return hits.size() > k ? List.copyOf(hits.subList(0, k)) : hits;
   }
 
   private static String previousCustomerMessage(List<ChatMessage> history, String question) {
@@ -638,19 +794,40 @@ public final class DefaultRagEngine implements RagEngine {
     return null;
   }
 
-  private List<ChatModel.Turn> prompt(List<ExtractiveAnswerer.Passage> passages,
+  /**
+   * System prompt with the numbered passages that fit the budget, the most recent history that
+   * fits what is left, then the question.
+   */
+  List<ChatModel.Turn> prompt(List<ExtractiveAnswerer.Passage> passages,
       List<ChatMessage> history, String question) {
+    int budget = promptBudgetChars;
     StringBuilder block = new StringBuilder();
-    for (int i = 0; i < passages.size(); i++) {
-      ChunkEntry c = passages.get(i).chunk();
-      if (i > 0) {
-        block.append("\n\n");
+    int number = 0;
+    for (ExtractiveAnswerer.Passage p : passages) {
+      ChunkEntry c = p.chunk();
+      StringBuilder one = new StringBuilder();
+      if (number > 0) {
+        one.append("\n\n");
       }
-      block.append('[').append(i + 1).append("] ").append(c.title());
+      one.append('[').append(number + 1).append("] ").append(c.title());
       if (!c.headingPath().isEmpty() && !c.headingPath().equals(c.title())) {
-        block.append(" > ").append(c.headingPath());
+        one.append(" > ").append(c.headingPath());
       }
-      block.append('\n').append(c.text());
+      one.append('\n');
+      String text = c.text();
+      if (one.length() + text.length() > budget) {
+        if (number > 0) {
+          break; // the next passage does not fit: stop at the ones that do
+        }
+        text = cutAtSentence(text, Math.max(0, budget - one.length()));
+        if (text.isEmpty()) {
+          break;
+        }
+      }
+      one.append(text);
+      block.append(one);
+      budget -= one.length();
+      number++;
     }
     List<ChatModel.Turn> turns = new ArrayList<>();
     turns.add(new ChatModel.Turn("system",
@@ -668,12 +845,42 @@ public final class DefaultRagEngine implements RagEngine {
       }
     }
     int from = Math.max(0, recent.size() - historyTurns);
-    for (ChatMessage m : recent.subList(from, recent.size())) {
-      turns.add(new ChatModel.Turn(m.role() == MessageRole.CUSTOMER ? "user" : "assistant",
+    List<ChatModel.Turn> kept = new ArrayList<>();
+    for (int i = recent.size() - 1; i >= from; i--) {
+      ChatMessage m = recent.get(i);
+      if (m.text().length() > budget) {
+        break; // older messages would leave a gap in the conversation
+      }
+      budget -= m.text().length();
+      kept.add(0, new ChatModel.Turn(m.role() == MessageRole.CUSTOMER ? "user" : "assistant",
           m.text()));
     }
+    turns.addAll(kept);
     turns.add(new ChatModel.Turn("user", question));
     return turns;
+  }
+
+  /** The longest start of text within max characters ending at a sentence end, else at a word. */
+  static String cutAtSentence(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    for (String sentence : TextAnalyzer.sentences(text)) {
+      int extra = (out.length() == 0 ? 0 : 1) + sentence.length();
+      if (out.length() + extra > max) {
+        break;
+      }
+      if (out.length() > 0) {
+        out.append(' ');
+      }
+      out.append(sentence);
+    }
+    if (out.length() == 0 && max > 0) {
+      List<String> pieces = ParagraphChunker.splitWords(text, max);
+      return pieces.isEmpty() ? "" : pieces.get(0);
+    }
+    return out.toString();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -711,7 +918,7 @@ public final class DefaultRagEngine implements RagEngine {
         .append('\n'));
     header.append('\n');
     sha.update(header.toString().getBytes(StandardCharsets.UTF_8));
-    sha.update(d.content().getBytes(StandardCharsets.UTF_8));
+    d.digestContent(sha);
     return HexFormat.of().formatHex(sha.digest());
   }
 
@@ -748,6 +955,13 @@ public final class DefaultRagEngine implements RagEngine {
     private String promptTemplate = DEFAULT_PROMPT_TEMPLATE;
     private int historyTurns = DEFAULT_HISTORY_TURNS;
     private int maxDocumentChars = DEFAULT_MAX_DOCUMENT_CHARS;
+    private int maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
+    private int promptBudgetChars = DEFAULT_PROMPT_BUDGET_CHARS;
+    private int exactFilterLimit = DEFAULT_EXACT_FILTER_LIMIT;
+    private double lexicalWeight = DEFAULT_LEXICAL_WEIGHT;
+    private boolean lexicalWeightSet;
+    private boolean minScoreSet;
+    private boolean confidentScoreSet;
     private String extractiveIntro = DEFAULT_EXTRACTIVE_INTRO;
     private String noAnswerText = DEFAULT_NO_ANSWER;
     private Clock clock = Clock.systemUTC();
@@ -817,21 +1031,29 @@ public final class DefaultRagEngine implements RagEngine {
       return this;
     }
 
-    /** Smallest cosine (-1 to 1) for a passage to be relevant. Default 0.12. */
+    /**
+     * Smallest cosine (-1 to 1) for a passage to be relevant. Default the embedding model's
+     * {@linkplain EmbeddingModel#calibration() calibration}, else 0.12.
+     */
     public Builder minScore(double minScore) {
       if (!(minScore >= -1 && minScore <= 1)) {
         throw WacandaException.invalid("minScore must be -1..1, was " + minScore);
       }
       this.minScore = minScore;
+      this.minScoreSet = true;
       return this;
     }
 
-    /** Cosine (-1 to 1, above minScore) at which confidence reaches 1.0. Default 0.45. */
+    /**
+     * Cosine (-1 to 1, above minScore) at which confidence reaches 1.0. Default the embedding
+     * model's {@linkplain EmbeddingModel#calibration() calibration}, else 0.45.
+     */
     public Builder confidentScore(double confidentScore) {
       if (!(confidentScore >= -1 && confidentScore <= 1)) {
         throw WacandaException.invalid("confidentScore must be -1..1, was " + confidentScore);
       }
       this.confidentScore = confidentScore;
+      this.confidentScoreSet = true;
       return this;
     }
 
@@ -894,6 +1116,52 @@ public final class DefaultRagEngine implements RagEngine {
       return this;
     }
 
+    /** Largest binary document (PDF, ...) accepted, in bytes, at least 1. Default 20 MiB. */
+    public Builder maxDocumentBytes(int maxDocumentBytes) {
+      if (maxDocumentBytes < 1) {
+        throw WacandaException.invalid("maxDocumentBytes must be at least 1, was "
+            + maxDocumentBytes);
+      }
+      this.maxDocumentBytes = maxDocumentBytes;
+      return this;
+    }
+
+    /**
+     * Characters of passages and history a chat-model prompt may hold, 1,000 to 1,000,000 (about
+     * four characters per token): passages are put in by rank until the next would not fit (the
+     * best one is cut at a sentence to fit), then the most recent history messages that fit.
+     * The instructions and the question come on top. Default 12,000.
+     */
+    public Builder promptBudgetChars(int promptBudgetChars) {
+      if (promptBudgetChars < 1_000 || promptBudgetChars > 1_000_000) {
+        throw WacandaException.invalid("promptBudgetChars must be 1000..1000000, was "
+            + promptBudgetChars);
+      }
+      this.promptBudgetChars = promptBudgetChars;
+      return this;
+    }
+
+    /**
+     * Weight of the BM25 ranking against the vector ranking in the fusion, 0 (vector only) to 1
+     * (equal votes): {@code score = 1 / (60 + vectorRank) + lexicalWeight / (60 + bm25Rank)}.
+     * Default the embedding model's {@linkplain EmbeddingModel#calibration() calibration}, else
+     * 1.0.
+     */
+    public Builder lexicalWeight(double lexicalWeight) {
+      if (!(lexicalWeight >= 0 && lexicalWeight <= 1)) {
+        throw WacandaException.invalid("lexicalWeight must be 0..1, was " + lexicalWeight);
+      }
+      this.lexicalWeight = lexicalWeight;
+      this.lexicalWeightSet = true;
+      return this;
+    }
+
+    /** Tests: filters accepting at most this many passages are scanned exactly. */
+    Builder exactFilterLimit(int limit) {
+      this.exactFilterLimit = limit;
+      return this;
+    }
+
     /** First line of an extractive answer. Default "Here is what I found in our help centre:". */
     public Builder extractiveIntro(String extractiveIntro) {
       if (extractiveIntro == null || extractiveIntro.isBlank()) {
@@ -933,7 +1201,8 @@ public final class DefaultRagEngine implements RagEngine {
     }
 
     private Builder resolve() {
-      if (confidentScore <= minScore) {
+      if ((minScoreSet || confidentScoreSet || embeddingModel == null
+          || embeddingModel.calibration().isEmpty()) && confidentScore <= minScore) {
         throw WacandaException.invalid("confidentScore (" + confidentScore
             + ") must be above minScore (" + minScore + ")");
       }

@@ -24,7 +24,9 @@ public final class DocumentParsers {
       "md", "text/markdown",
       "markdown", "text/markdown",
       "html", "text/html",
-      "htm", "text/html");
+      "htm", "text/html",
+      "xhtml", "text/html",
+      "pdf", "application/pdf");
 
   private static final DocumentParsers DEFAULTS = new DocumentParsers(List.of(
       DocumentParser.plainText(), DocumentParser.markdown(), DocumentParser.html()));
@@ -91,7 +93,9 @@ public final class DocumentParsers {
 
   /**
    * The media type for a file name by its extension: {@code .txt .text} plain text, {@code .md
-   * .markdown} Markdown, {@code .html .htm} HTML; empty for anything else.
+   * .markdown} Markdown, {@code .html .htm .xhtml} HTML, {@code .pdf} PDF (read only when a PDF
+   * parser, such as the {@code wacanda-documents-pdf} module's, is added); empty for anything
+   * else.
    */
   public static Optional<String> mediaTypeFor(String fileName) {
     Objects.requireNonNull(fileName, "fileName");

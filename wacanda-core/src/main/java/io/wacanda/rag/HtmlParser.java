@@ -42,7 +42,7 @@ final class HtmlParser implements DocumentParser {
 
   @Override
   public ParsedDocument parse(Document document) {
-    org.jsoup.nodes.Document html = Jsoup.parse(document.content(), document.source());
+    org.jsoup.nodes.Document html = Jsoup.parse(document.text(), document.source());
     String pageTitle = html.title().strip();
     html.select(NOT_CONTENT).remove();
     for (Element header : html.select("header")) {

@@ -48,7 +48,7 @@ final class MarkdownParser implements DocumentParser {
 
   @Override
   public ParsedDocument parse(Document document) {
-    String[] lines = document.content().replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
+    String[] lines = document.text().replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     Builder b = new Builder();
     int i = 0;
     String frontMatterTitle = "";

@@ -15,7 +15,7 @@ final class PlainTextParser implements DocumentParser {
 
   @Override
   public ParsedDocument parse(Document document) {
-    String text = document.content().replace("\r\n", "\n").replace('\r', '\n').strip();
+    String text = document.text().replace("\r\n", "\n").replace('\r', '\n').strip();
     List<ParsedDocument.Section> sections = text.isEmpty()
         ? List.of()
         : List.of(new ParsedDocument.Section(List.of(), text));

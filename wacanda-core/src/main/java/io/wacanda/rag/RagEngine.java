@@ -1,6 +1,8 @@
 package io.wacanda.rag;
 
+import io.wacanda.ErrorCode;
 import io.wacanda.TenantId;
+import io.wacanda.WacandaException;
 import io.wacanda.conversation.ChatMessage;
 import java.util.List;
 
@@ -19,6 +21,22 @@ public interface RagEngine {
    * @param history the session's recent messages, oldest first (may be empty)
    */
   Answer answer(TenantId tenant, String question, List<ChatMessage> history);
+
+  /**
+   * Answers a question from the passages the filter accepts only. The default answers without
+   * a filter when the filter is empty and refuses otherwise; {@link DefaultRagEngine} filters.
+   *
+   * @throws WacandaException {@code INVALID_REQUEST} when the filter is not empty and this engine
+   *     cannot filter
+   */
+  default Answer answer(TenantId tenant, String question, List<ChatMessage> history,
+      RetrievalFilter filter) {
+    if (filter.isEmpty()) {
+      return answer(tenant, question, history);
+    }
+    throw new WacandaException(ErrorCode.INVALID_REQUEST,
+        getClass().getSimpleName() + " cannot filter retrieval");
+  }
 
   /** Removes a document and its chunks from every index. @return whether it existed */
   boolean delete(TenantId tenant, String documentId);

@@ -28,6 +28,16 @@ final class RankFusion {
    * it. Best first; ties broken by best single rank, then by the first ranking.
    */
   static List<Fused> reciprocalRank(List<String> first, List<String> second, int k) {
+    return reciprocalRank(first, second, k, 1.0);
+  }
+
+  /**
+   * Weighted fusion: each id scores {@code 1 / (k + rank1) + secondWeight / (k + rank2)}, so a
+   * weaker second ranking (0 < weight < 1) breaks ties and lifts what the first missed without
+   * outvoting it.
+   */
+  static List<Fused> reciprocalRank(List<String> first, List<String> second, int k,
+      double secondWeight) {
     Map<String, int[]> ranks = new HashMap<>();
     for (int i = 0; i < first.size(); i++) {
       ranks.computeIfAbsent(first.get(i), x -> new int[2])[0] = i + 1;
@@ -42,7 +52,7 @@ final class RankFusion {
     for (Map.Entry<String, int[]> e : ranks.entrySet()) {
       int a = e.getValue()[0];
       int b = e.getValue()[1];
-      double score = (a > 0 ? 1.0 / (k + a) : 0) + (b > 0 ? 1.0 / (k + b) : 0);
+      double score = (a > 0 ? 1.0 / (k + a) : 0) + (b > 0 ? secondWeight / (k + b) : 0);
       fused.add(new Fused(e.getKey(), score, a, b));
     }
     fused.sort((x, y) -> {

@@ -27,11 +27,12 @@ class DocumentParsersTest {
     assertThat(DocumentParsers.mediaTypeFor("GUIDE.MARKDOWN")).contains("text/markdown");
     assertThat(DocumentParsers.mediaTypeFor("C:\\kb\\shipping.html")).contains("text/html");
     assertThat(DocumentParsers.mediaTypeFor("index.htm")).contains("text/html");
+    assertThat(DocumentParsers.mediaTypeFor("manual.PDF")).contains("application/pdf");
   }
 
   @Test
   void knowsNoMediaTypeForOtherFiles() {
-    assertThat(DocumentParsers.mediaTypeFor("manual.pdf")).isEmpty();
+    assertThat(DocumentParsers.mediaTypeFor("photo.png")).isEmpty();
     assertThat(DocumentParsers.mediaTypeFor("README")).isEmpty();
     assertThat(DocumentParsers.mediaTypeFor(".md")).isEmpty();
     assertThat(DocumentParsers.mediaTypeFor("trailing.")).isEmpty();

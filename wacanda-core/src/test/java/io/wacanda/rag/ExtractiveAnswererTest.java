@@ -14,7 +14,7 @@ class ExtractiveAnswererTest {
   private static ExtractiveAnswerer.Passage passage(String doc, String title, String text,
       double score) {
     KnowledgeChunk chunk = new KnowledgeChunk(doc + "#0", T, doc, 0, "", text, new float[] {1});
-    return new ExtractiveAnswerer.Passage(ChunkEntry.of(chunk, title, doc), score);
+    return new ExtractiveAnswerer.Passage(ChunkEntry.of(chunk, title, doc, java.util.Map.of()), score);
   }
 
   private String answer(String question, ExtractiveAnswerer.Passage... passages) {

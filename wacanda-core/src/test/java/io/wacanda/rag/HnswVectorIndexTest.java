@@ -283,11 +283,11 @@ class HnswVectorIndexTest {
 
   @Test
   void rejectsBadSettings() {
-    assertThatThrownBy(() -> HnswVectorIndex.builder().ef(49))
+    assertThatThrownBy(() -> HnswVectorIndex.builder().ef(9))
         .isInstanceOf(WacandaException.class).hasMessageContaining("ef");
     assertThatThrownBy(() -> HnswVectorIndex.builder().m(2))
         .isInstanceOf(WacandaException.class).hasMessageContaining("m must");
-    assertThatThrownBy(() -> HnswVectorIndex.builder().efConstruction(10))
+    assertThatThrownBy(() -> HnswVectorIndex.builder().efConstruction(9))
         .isInstanceOf(WacandaException.class).hasMessageContaining("efConstruction");
     assertThat(HnswVectorIndex.create().search(A, new float[3], 0)).isEmpty();
   }

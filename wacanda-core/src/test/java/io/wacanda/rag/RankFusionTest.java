@@ -50,4 +50,18 @@ class RankFusionTest {
     assertThat(RankFusion.maximalMarginalRelevance(List.of(a, b, c), new double[] {3, 2, 1}, 3,
         1.0, 1.01)).containsExactly(0, 1, 2);
   }
+
+  @Test
+  void aWeakerSecondRankingLiftsLessFar() {
+    List<String> first = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+        "n", "o", "p", "q", "r", "s", "t");
+    List<String> second = List.of("t");
+
+    assertThat(RankFusion.reciprocalRank(first, second, 60, 1.0).get(0).chunkId())
+        .isEqualTo("t");
+    assertThat(RankFusion.reciprocalRank(first, second, 60, 0.2))
+        .extracting(RankFusion.Fused::chunkId).startsWith("a", "b", "c", "t", "d");
+    assertThat(RankFusion.reciprocalRank(first, List.of("z"), 60, 0.0))
+        .extracting(RankFusion.Fused::chunkId).startsWith("a").endsWith("t", "z");
+  }
 }

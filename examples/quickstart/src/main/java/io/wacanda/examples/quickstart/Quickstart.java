@@ -11,6 +11,7 @@ import io.wacanda.integration.CreatedIntegration;
 import io.wacanda.integration.Integration;
 import io.wacanda.jdbc.JdbcStores;
 import io.wacanda.jdbc.KnowledgeFollower;
+import io.wacanda.langchain4j.OfflineEmbeddings;
 import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.Document;
 import io.wacanda.rag.OpenAiCompatibleChatModel;
@@ -55,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * in {@code DATA/secret.key}, since stored secrets must be readable after a restart.
  * {@code WACANDA_LLM_BASE_URL} and {@code WACANDA_LLM_MODEL} (and optionally
  * {@code WACANDA_LLM_API_KEY}) switch answers from the offline extractive answerer to an
- * OpenAI-compatible model (OpenAI, Ollama, vLLM, llama.cpp).
+ * OpenAI-compatible model (OpenAI, Ollama, vLLM, llama.cpp). {@code WACANDA_EMBEDDINGS} picks the
+ * embeddings: {@code minilm} (default: all-MiniLM-L6-v2 in process, offline, semantic) or {@code
+ * hashing} (core's lexical hashing embeddings, no model to load).
  */
 public final class Quickstart implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Quickstart.class);
@@ -221,6 +224,17 @@ public final class Quickstart implements AutoCloseable {
       KnowledgeFollower follower = stores.knowledgeFollower().build();
       DefaultRagEngine.Builder rag = DefaultRagEngine.builder()
           .knowledgeStore(stores.knowledgeStore());   // indexes rebuilt from the table
+      String embeddings = env.getOrDefault("WACANDA_EMBEDDINGS", "minilm").strip();
+      if (embeddings.equalsIgnoreCase("minilm")) {
+        if (System.getProperty("ai.djl.offline") == null) {
+          System.setProperty("ai.djl.offline", "true"); // the model is in the jar: never download
+        }
+        rag.embeddingModel(OfflineEmbeddings.allMiniLmL6V2());
+      } else if (!embeddings.equalsIgnoreCase("hashing")) {
+        throw new UsageException("WACANDA_EMBEDDINGS must be minilm or hashing, was "
+            + embeddings);
+      }
+      log.info("Embeddings: {}", embeddings.toLowerCase(Locale.ROOT));
       String llmUrl = env.getOrDefault("WACANDA_LLM_BASE_URL", "");
       if (!llmUrl.isBlank()) {
         OpenAiCompatibleChatModel.Builder model = OpenAiCompatibleChatModel.builder()

@@ -1,0 +1,70 @@
+package io.wacanda.rag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wacanda.TenantId;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A saved vector index makes the engine's start skip the graph rebuild, unless it is stale. */
+class IndexPersistenceTest {
+
+  private static final TenantId T = TenantId.of("t");
+
+  @TempDir
+  Path dir;
+
+  private static void fill(DefaultRagEngine rag) {
+    rag.ingest(T, Document.of("returns", "Returns", "kb/returns.md", "text/plain",
+        "You can return any item within 30 days of delivery."));
+    rag.ingest(T, Document.of("shipping", "Shipping", "kb/shipping.md", "text/plain",
+        "Standard delivery takes 3 to 5 working days."));
+  }
+
+  @Test
+  void anEngineStartsFromASavedIndexThatMatchesTheStore() {
+    InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
+    HnswVectorIndex first = HnswVectorIndex.create();
+    DefaultRagEngine before = DefaultRagEngine.builder().knowledgeStore(store)
+        .vectorIndex(first).build();
+    fill(before);
+    Path file = dir.resolve("t.hnsw");
+    first.save(T, file);
+
+    HnswVectorIndex loaded = HnswVectorIndex.create();
+    loaded.load(T, file);
+    assertThat(loaded.holdsExactly(T, store.chunks(T))).isTrue();
+    DefaultRagEngine after = DefaultRagEngine.builder().knowledgeStore(store)
+        .vectorIndex(loaded).build();
+
+    assertThat(after.search(T, "return an item", 2, RetrievalMode.VECTOR,
+        RetrievalFilter.none())).isEqualTo(before.search(T, "return an item", 2,
+        RetrievalMode.VECTOR, RetrievalFilter.none()));
+    assertThat(after.answer(T, "How long is delivery?", List.of()).text())
+        .contains("3 to 5 working days");
+  }
+
+  @Test
+  void aStaleSavedIndexIsRebuiltFromTheStore() {
+    InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
+    HnswVectorIndex first = HnswVectorIndex.create();
+    DefaultRagEngine before = DefaultRagEngine.builder().knowledgeStore(store)
+        .vectorIndex(first).build();
+    fill(before);
+    Path file = dir.resolve("t.hnsw");
+    first.save(T, file);
+    before.delete(T, "shipping"); // the file still holds its vectors
+
+    HnswVectorIndex loaded = HnswVectorIndex.create();
+    loaded.load(T, file);
+    assertThat(loaded.holdsExactly(T, store.chunks(T))).isFalse();
+    DefaultRagEngine after = DefaultRagEngine.builder().knowledgeStore(store)
+        .vectorIndex(loaded).build();
+
+    assertThat(loaded.size(T)).isEqualTo(store.chunks(T).size());
+    assertThat(after.search(T, "delivery working days", 5, RetrievalMode.VECTOR,
+        RetrievalFilter.none())).extracting(Source::documentId).containsOnly("returns");
+  }
+}
