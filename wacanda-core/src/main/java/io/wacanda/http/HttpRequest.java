@@ -45,6 +45,35 @@ public record HttpRequest(
     return new HttpRequest(method, path, Map.of(), Map.of(), new byte[0], "");
   }
 
+  /**
+   * Decodes a raw query string ({@code a=1&b=x%20y}) for bindings. A pair with a malformed escape is
+   * skipped rather than failing the whole request.
+   */
+  public static Map<String, List<String>> parseQuery(String raw) {
+    Map<String, List<String>> q = new java.util.LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      String key;
+      String value;
+      try {
+        key = java.net.URLDecoder.decode(k, StandardCharsets.UTF_8);
+        value = java.net.URLDecoder.decode(v, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException malformed) {
+        continue; // skip the pair
+      }
+      q.computeIfAbsent(key, x -> new java.util.ArrayList<>()).add(value);
+    }
+    return q;
+  }
+
   /** The first value of a header, ignoring case. */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name);

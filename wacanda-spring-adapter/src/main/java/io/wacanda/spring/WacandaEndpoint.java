@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -111,25 +110,7 @@ final class WacandaEndpoint {
 
   /** Parses the raw query string; never {@code getParameterMap}, which reads form bodies. */
   static Map<String, List<String>> query(String raw) {
-    Map<String, List<String>> q = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return q;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        q.computeIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), x -> new ArrayList<>())
-            .add(URLDecoder.decode(v, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException malformed) {
-        // a malformed escape: skip the pair rather than fail the whole request
-      }
-    }
-    return q;
+    return HttpRequest.parseQuery(raw);
   }
 
   /** Reads at most {@code max} bytes; null when the body is longer. */

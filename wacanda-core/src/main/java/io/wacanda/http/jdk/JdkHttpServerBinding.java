@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,25 +193,7 @@ public final class JdkHttpServerBinding implements AutoCloseable {
   }
 
   private static Map<String, List<String>> query(String raw) {
-    Map<String, List<String>> q = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return q;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        q.computeIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), x -> new ArrayList<>())
-            .add(URLDecoder.decode(v, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException malformed) {
-        // a malformed escape: skip the pair rather than fail the whole request
-      }
-    }
-    return q;
+    return HttpRequest.parseQuery(raw);
   }
 
   /** Reads a body of a declared length (the JDK server stops the stream at that length). */
