@@ -230,16 +230,22 @@ class CrashIT {
       List<Future<Boolean>> retries = new ArrayList<>();
       for (int n : resend) {
         retries.add(clients.submit(() -> {
-          for (int attempt = 0; attempt < 5; attempt++) {
+          // Like a platform: retry with growing pauses (a busy embedded database may answer 5xx
+          // or time out while the restarted process catches up on its backlog).
+          long pauseMs = 100;
+          for (int attempt = 0; attempt < 12; attempt++) {
             if (send(http, last, integrationId, signer, n)) {
               return true;
             }
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                TimeUnit.MILLISECONDS.toNanos(pauseMs));
+            pauseMs = Math.min(5_000, pauseMs * 2);
           }
           return false;
         }));
       }
       for (int i = 0; i < retries.size(); i++) {
-        assertThat(retries.get(i).get(60, TimeUnit.SECONDS))
+        assertThat(retries.get(i).get(180, TimeUnit.SECONDS))
             .as("message %d acknowledged on the last life", resend.get(i)).isTrue();
         acked.put(resend.get(i), true);
       }
