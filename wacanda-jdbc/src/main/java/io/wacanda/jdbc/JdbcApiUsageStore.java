@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link ApiUsageStore} on the {@code api_usage_logs} table. Recording an id that is already
@@ -19,10 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class JdbcApiUsageStore implements ApiUsageStore {
   private final Database db;
-  private final ReentrantLock retentionLock = new ReentrantLock();
+  private final BatchDelete retention;
 
   JdbcApiUsageStore(Database db) {
     this.db = db;
+    this.retention = new BatchDelete(db, "api_usage_logs", "SELECT id FROM api_usage_logs "
+        + "WHERE occurred_at < ? ORDER BY occurred_at, seq FETCH FIRST ? ROWS ONLY",
+        "deleting old API usage");
   }
 
   @Override
@@ -67,33 +69,7 @@ public final class JdbcApiUsageStore implements ApiUsageStore {
 
   @Override
   public int deleteBefore(Instant cutoff, int batchSize) {
-    if (batchSize < 1) {
-      throw WacandaException.invalid("batchSize must be positive, was " + batchSize);
-    }
-    String oldest = "SELECT id FROM api_usage_logs WHERE occurred_at < ? "
-        + "ORDER BY occurred_at, seq FETCH FIRST ? ROWS ONLY";
-    // PostgreSQL: a CTE runs once, so the locked batch is exactly what gets deleted
-    String sql = db.dialect().skipLocked()
-        ? "WITH doomed AS (" + oldest + " FOR UPDATE SKIP LOCKED) DELETE FROM api_usage_logs u "
-            + "USING doomed WHERE u.id = doomed.id"
-        : "DELETE FROM api_usage_logs WHERE id IN (" + oldest + ")";
-    boolean serialize = !db.dialect().skipLocked();
-    if (serialize) {
-      retentionLock.lock();
-    }
-    try {
-      return db.system("deleting old API usage", c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          Columns.setInstant(ps, 1, cutoff);
-          ps.setInt(2, batchSize);
-          return ps.executeUpdate();
-        }
-      });
-    } finally {
-      if (serialize) {
-        retentionLock.unlock();
-      }
-    }
+    return retention.run(cutoff, batchSize);
   }
 
   @Override

@@ -51,11 +51,14 @@ public final class JdbcWebhookEventStore implements WebhookEventStore {
       + "OR (status = 'PROCESSING' AND lease_until <= ?))";
 
   private final Database db;
+  private final BatchDelete retention;
   private final ReentrantLock claimLock = new ReentrantLock();
-  private final ReentrantLock retentionLock = new ReentrantLock();
 
   JdbcWebhookEventStore(Database db) {
     this.db = db;
+    this.retention = new BatchDelete(db, "webhook_events", "SELECT id FROM webhook_events "
+        + "WHERE status IN ('PROCESSED', 'DEAD') AND created_at < ? "
+        + "ORDER BY created_at, seq FETCH FIRST ? ROWS ONLY", "deleting old webhook events");
   }
 
   @Override
@@ -288,33 +291,7 @@ public final class JdbcWebhookEventStore implements WebhookEventStore {
 
   @Override
   public int deleteTerminalBefore(Instant cutoff, int batchSize) {
-    if (batchSize < 1) {
-      throw WacandaException.invalid("batchSize must be positive, was " + batchSize);
-    }
-    String oldest = "SELECT id FROM webhook_events WHERE status IN ('PROCESSED', 'DEAD') "
-        + "AND created_at < ? ORDER BY created_at, seq FETCH FIRST ? ROWS ONLY";
-    // PostgreSQL: a CTE runs once, so the locked batch is exactly what gets deleted
-    String sql = db.dialect().skipLocked()
-        ? "WITH doomed AS (" + oldest + " FOR UPDATE SKIP LOCKED) DELETE FROM webhook_events e "
-            + "USING doomed WHERE e.id = doomed.id"
-        : "DELETE FROM webhook_events WHERE id IN (" + oldest + ")";
-    boolean serialize = !db.dialect().skipLocked();
-    if (serialize) {
-      retentionLock.lock();
-    }
-    try {
-      return db.system("deleting old webhook events", c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          Columns.setInstant(ps, 1, cutoff);
-          ps.setInt(2, batchSize);
-          return ps.executeUpdate();
-        }
-      });
-    } finally {
-      if (serialize) {
-        retentionLock.unlock();
-      }
-    }
+    return retention.run(cutoff, batchSize);
   }
 
   private record Row(WebhookEvent event, long seq) {}
