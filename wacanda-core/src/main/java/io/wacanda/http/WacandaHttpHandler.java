@@ -19,7 +19,10 @@ import io.wacanda.usage.ApiUsageStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,7 @@ public final class WacandaHttpHandler {
   private final AdminApi adminApi;
   private final AdminAuthenticator authenticator;
   private volatile EventBus events;
+  private final List<BooleanSupplier> requestsWaiting = new CopyOnWriteArrayList<>();
 
   @jakarta.inject.Inject
   public WacandaHttpHandler(IntegrationService integrations, ConversationEngine engine,
@@ -74,6 +78,29 @@ public final class WacandaHttpHandler {
     this.adminApi = new AdminApi(integrations, engine, conversations, handoffs, authenticator,
         clock, knowledge);
     this.authenticator = authenticator;
+    inbox.yieldTo(this::requestsWaiting);
+  }
+
+  /**
+   * For server bindings: reports whether requests are waiting for a request thread (the server is
+   * saturated). While any binding says so, the inbox workers leave the CPU to acknowledgements
+   * (see {@link WebhookInbox#yieldTo} and {@code WebhookInbox.Config.ackPriority}).
+   *
+   * @return closing it withdraws the report (when the binding stops)
+   */
+  public AutoCloseable reportRequestsWaiting(BooleanSupplier waiting) {
+    java.util.Objects.requireNonNull(waiting, "waiting");
+    requestsWaiting.add(waiting);
+    return () -> requestsWaiting.remove(waiting);
+  }
+
+  private boolean requestsWaiting() {
+    for (BooleanSupplier s : requestsWaiting) {
+      if (s.getAsBoolean()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The bus {@code /admin/events} streams from; set once at wiring time. */

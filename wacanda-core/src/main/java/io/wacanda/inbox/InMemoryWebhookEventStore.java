@@ -8,22 +8,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
  * {@link WebhookEventStore} held in memory: events by id, with indexes by (tenant, integration,
  * idempotency key), by integration, and two queues ordered by creation time, one of PENDING and
- * PROCESSING events for claiming, one of PROCESSED and DEAD events for retention. Thread-safe:
- * {@link #find} is lock-free, every other call takes one lock, so no event is claimed twice.
+ * PROCESSING events for claiming, one of PROCESSED and DEAD events for retention. Thread-safe.
+ * {@link #append} takes no lock (it sits on the webhook acknowledgement path): it wins the
+ * idempotency key with one atomic {@code putIfAbsent} and hands the event to the claim queues
+ * through a lock-free arrivals queue; claims, transitions and retention take one lock, so no
+ * event is claimed twice. {@link #find}, {@link #list} and {@link #countByStatus} take no lock.
  * Everything is lost when the process stops; use {@code wacanda-jdbc} for durability.
  *
  * <p>Marking an unknown event, another tenant's event or a terminal (PROCESSED, DEAD) one changes
@@ -33,34 +37,64 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
   private static final Comparator<Stored> NEWEST_FIRST =
       Comparator.comparing(Stored::slot).reversed();
 
+  /** Guards {@link #live}, {@link #terminal} and every status change. */
   private final Object lock = new Object();
   private final Map<String, Stored> byId = new ConcurrentHashMap<>();
-  private final Map<DedupKey, String> idByKey = new HashMap<>();
-  private final Map<Scope, Set<String>> idsByIntegration = new HashMap<>();
+  private final Map<DedupKey, String> idByKey = new ConcurrentHashMap<>();
+  private final Map<Scope, Set<String>> idsByIntegration = new ConcurrentHashMap<>();
+  /** Appended events not yet moved into {@link #live} or {@link #terminal}. */
+  private final Queue<Slot> arrivals = new ConcurrentLinkedQueue<>();
   private final NavigableSet<Slot> live = new TreeSet<>();
   private final NavigableSet<Slot> terminal = new TreeSet<>();
-  private long nextSeq;
+  private final AtomicLong nextSeq = new AtomicLong();
 
   @Inject
   public InMemoryWebhookEventStore() {}
 
   @Override
   public AppendResult append(WebhookEvent event) {
-    synchronized (lock) {
-      DedupKey key = DedupKey.of(event);
+    DedupKey key = DedupKey.of(event);
+    Stored stored = new Stored(event, new Slot(event.createdAt(), nextSeq.getAndIncrement(),
+        event.id()));
+    while (true) {
       String earlierId = idByKey.get(key);
       if (earlierId != null) {
-        return new AppendResult(byId.get(earlierId).event(), true);
+        Stored earlier = byId.get(earlierId);
+        if (earlier != null) {
+          return new AppendResult(earlier.event(), true);
+        }
+        continue; // retention is deleting the earlier event right now
       }
-      if (byId.containsKey(event.id())) {
+      if (byId.putIfAbsent(event.id(), stored) != null) {
         throw WacandaException.conflict("webhook event id already in use: " + event.id());
       }
-      Stored stored = new Stored(event, new Slot(event.createdAt(), nextSeq++, event.id()));
-      byId.put(event.id(), stored);
-      idByKey.put(key, event.id());
-      idsByIntegration.computeIfAbsent(Scope.of(event), s -> new HashSet<>()).add(event.id());
-      queueOf(event.status()).add(stored.slot());
-      return new AppendResult(event, false);
+      earlierId = idByKey.putIfAbsent(key, event.id());
+      if (earlierId == null) {
+        break;
+      }
+      byId.remove(event.id(), stored); // lost the race for the key: never visible to anyone
+      Stored earlier = byId.get(earlierId);
+      if (earlier != null) {
+        return new AppendResult(earlier.event(), true);
+      }
+    }
+    idsByIntegration.compute(Scope.of(event), (s, ids) -> {
+      Set<String> set = ids == null ? ConcurrentHashMap.newKeySet() : ids;
+      set.add(event.id());
+      return set;
+    });
+    arrivals.add(stored.slot());
+    return new AppendResult(event, false);
+  }
+
+  /** Moves arrivals into the queue of their status; callers hold {@link #lock}. */
+  private void admitArrivals() {
+    Slot slot;
+    while ((slot = arrivals.poll()) != null) {
+      Stored stored = byId.get(slot.id());
+      if (stored != null) {
+        queueOf(stored.event().status()).add(slot);
+      }
     }
   }
 
@@ -75,6 +109,7 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
     Instant leaseUntil = now.plus(lease);
     List<WebhookEvent> claimed = new ArrayList<>();
     synchronized (lock) {
+      admitArrivals();
       for (Slot slot : live) {
         if (claimed.size() == max) {
           break;
@@ -156,18 +191,20 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
       throw WacandaException.invalid("batchSize must be positive, was " + batchSize);
     }
     synchronized (lock) {
+      admitArrivals();
       int deleted = 0;
       while (deleted < batchSize && !terminal.isEmpty()
           && terminal.first().createdAt().isBefore(cutoff)) {
         Slot slot = terminal.pollFirst();
-        WebhookEvent event = byId.remove(slot.id()).event();
-        idByKey.remove(DedupKey.of(event));
-        Scope scope = Scope.of(event);
-        Set<String> ids = idsByIntegration.get(scope);
-        ids.remove(event.id());
-        if (ids.isEmpty()) {
-          idsByIntegration.remove(scope);
-        }
+        WebhookEvent event = byId.get(slot.id()).event();
+        // Integration index first, then the key, then the event: a concurrent append that sees
+        // the key still finds the event, or sees no key and stores a new one.
+        idsByIntegration.computeIfPresent(Scope.of(event), (s, ids) -> {
+          ids.remove(event.id());
+          return ids.isEmpty() ? null : ids;
+        });
+        idByKey.remove(DedupKey.of(event), event.id());
+        byId.remove(slot.id());
         deleted++;
       }
       return deleted;
@@ -185,6 +222,7 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
   private boolean transition(TenantId tenant, String eventId, int attempt,
       UnaryOperator<WebhookEvent> change) {
     synchronized (lock) {
+      admitArrivals();
       Stored stored = byId.get(eventId);
       if (stored == null || !stored.event().tenant().equals(tenant)
           || stored.event().status() != EventStatus.PROCESSING
@@ -203,9 +241,10 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
 
   private List<Stored> integrationEvents(TenantId tenant, String integrationId) {
     List<Stored> rows = new ArrayList<>();
-    synchronized (lock) {
-      for (String id : idsByIntegration.getOrDefault(new Scope(tenant, integrationId), Set.of())) {
-        rows.add(byId.get(id));
+    for (String id : idsByIntegration.getOrDefault(new Scope(tenant, integrationId), Set.of())) {
+      Stored stored = byId.get(id);
+      if (stored != null) {
+        rows.add(stored);
       }
     }
     return rows;

@@ -1,11 +1,15 @@
 package io.wacanda.inbox;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.wacanda.RetryableException;
 import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
 import io.wacanda.channel.InboundEvent;
 import io.wacanda.internal.Ids;
 import io.wacanda.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +46,18 @@ public final class WebhookInbox implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Workers looking for work or waiting for it: appends wake them only when there are some. */
+  private final AtomicInteger idle = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private long signals;
   private volatile FailureListener failureListener = (event, error, dead) -> { };
+  private volatile BooleanSupplier requestsWaiting = () -> false;
+  private static final ObjectWriter PAYLOAD_WRITER = Json.mapper().writerFor(InboundEvent.class);
+  private static final ObjectReader PAYLOAD_READER = Json.mapper().readerFor(InboundEvent.class);
+  /** How long a worker deferring to waiting requests sleeps before looking again. */
+  private static final Duration DEFAULT_ACK_PRIORITY = Duration.ofSeconds(30);
+  private static final long DEFER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   /** Told about every failed attempt (for alerts and event streams). */
   @FunctionalInterface
@@ -74,7 +88,7 @@ public final class WebhookInbox implements AutoCloseable {
     boolean added = false;
     for (InboundEvent e : events) {
       WebhookEvent event = WebhookEvent.pending(Ids.next("evt"), tenant, integrationId,
-          e.eventType(), e.idempotencyKey(), Json.writeString(e), now);
+          e.eventType(), e.idempotencyKey(), payload(e), now);
       WebhookEventStore.AppendResult r = store.append(event);
       added |= !r.duplicate();
       if (r.duplicate()) {
@@ -94,9 +108,32 @@ public final class WebhookInbox implements AutoCloseable {
     this.failureListener = Objects.requireNonNull(listener, "listener");
   }
 
+  /**
+   * Lets acknowledgements go first: while {@code requestsWaiting} says that requests are waiting
+   * for a request thread (a server binding reports it, see
+   * {@code WacandaHttpHandler.reportRequestsWaiting}), workers do not claim new events, for at
+   * most {@link Config#ackPriority()} at a stretch; after that they share the CPU again until
+   * the requests stop waiting. Events in progress are finished either way.
+   */
+  public void yieldTo(BooleanSupplier requestsWaiting) {
+    this.requestsWaiting = Objects.requireNonNull(requestsWaiting, "requestsWaiting");
+  }
+
   /** Decodes a stored event's payload. */
   public static InboundEvent decode(WebhookEvent event) {
-    return Json.read(event.payload(), InboundEvent.class);
+    try {
+      return PAYLOAD_READER.readValue(event.payload());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String payload(InboundEvent event) {
+    try {
+      return PAYLOAD_WRITER.writeValueAsString(event);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Starts the worker threads; idempotent. */
@@ -134,8 +171,11 @@ public final class WebhookInbox implements AutoCloseable {
   }
 
   private void workLoop() {
+    Deferral deferral = new Deferral();
     while (running.get()) {
+      deferral.awaitTurn();
       List<WebhookEvent> batch;
+      idle.incrementAndGet();
       try {
         batch = store.claimDue(clock.instant(), config.batchSize(), config.lease());
       } catch (RuntimeException e) {
@@ -145,9 +185,12 @@ public final class WebhookInbox implements AutoCloseable {
       }
       if (batch.isEmpty()) {
         await(config.pollInterval());
+        idle.decrementAndGet();
         continue;
       }
+      idle.decrementAndGet();
       for (WebhookEvent e : batch) {
+        deferral.awaitTurn();
         if (leaseRunningOut(e)) {
           // The rest of this batch waited too long behind slower events: leave it to be
           // re-claimed rather than race another worker that may already hold it.
@@ -160,6 +203,40 @@ public final class WebhookInbox implements AutoCloseable {
         } finally {
           inFlight.decrementAndGet();
         }
+      }
+    }
+  }
+
+  /**
+   * One worker's acknowledgement priority: before each claim and each event, it waits while
+   * requests are in progress, until it has seen none in {@link #QUIET_LOOKS} looks in a row (a
+   * saturated server is rarely caught idle three times running; a lightly loaded one is at once),
+   * and for at most {@link Config#ackPriority()} at a stretch.
+   */
+  private final class Deferral {
+    private static final int QUIET_LOOKS = 3;
+    private final long limit = config.ackPriority().toNanos();
+    private long since; // System.nanoTime() when this stretch of deferring began; 0: not deferring
+
+    void awaitTurn() {
+      if (limit == 0) {
+        return;
+      }
+      int quiet = 0;
+      while (running.get()) {
+        if (requestsWaiting.getAsBoolean()) {
+          quiet = 0;
+          long now = System.nanoTime();
+          if (since == 0) {
+            since = now;
+          } else if (now - since >= limit) {
+            return; // saturated for longer than a burst: take a share of the CPU again
+          }
+        } else if (since == 0 || ++quiet >= QUIET_LOOKS) {
+          since = 0;
+          return;
+        }
+        LockSupport.parkNanos(DEFER_STEP_NANOS);
       }
     }
   }
@@ -223,9 +300,14 @@ public final class WebhookInbox implements AutoCloseable {
   }
 
   private void signal() {
+    // A worker counts itself idle before it claims, so either it sees this append's event or
+    // this sees it idle and wakes it; busy workers come back for more without a signal.
+    if (idle.get() == 0) {
+      return;
+    }
     lock.lock();
     try {
-      signals++;
+      signals = Math.min(signals + 1, config.workers());
       work.signal();
     } finally {
       lock.unlock();
@@ -294,9 +376,22 @@ public final class WebhookInbox implements AutoCloseable {
    *     once); default 500 ms
    * @param lease how long a claim holds before another worker may take the event; default 5 min
    * @param drainTimeout how long {@link #close()} waits for in-flight events; default 10 s
+   * @param ackPriority how long at a stretch workers leave the CPU to waiting requests (see
+   *     {@link WebhookInbox#yieldTo}); zero never defers; default 30 s: a burst that saturates
+   *     the server is acknowledged first and answered right after, and saturation that lasts
+   *     longer is shared again
    */
   public record Config(int workers, int batchSize, Duration pollInterval, Duration lease,
-      Duration drainTimeout, RetryPolicy retryPolicy, ThreadFactory threadFactory) {
+      Duration drainTimeout, RetryPolicy retryPolicy, ThreadFactory threadFactory,
+      Duration ackPriority) {
+
+    /** Settings with the default {@code ackPriority}. */
+    public Config(int workers, int batchSize, Duration pollInterval, Duration lease,
+        Duration drainTimeout, RetryPolicy retryPolicy, ThreadFactory threadFactory) {
+      this(workers, batchSize, pollInterval, lease, drainTimeout, retryPolicy, threadFactory,
+          DEFAULT_ACK_PRIORITY);
+    }
+
     public Config {
       if (workers < 1 || workers > 256) {
         throw new IllegalArgumentException("workers must be 1..256, was " + workers);
@@ -309,6 +404,9 @@ public final class WebhookInbox implements AutoCloseable {
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(retryPolicy, "retryPolicy");
       Objects.requireNonNull(threadFactory, "threadFactory");
+      if (ackPriority == null || ackPriority.isNegative()) {
+        throw new IllegalArgumentException("ackPriority must be >= 0, was " + ackPriority);
+      }
     }
 
     public static Config defaults() {
@@ -318,21 +416,28 @@ public final class WebhookInbox implements AutoCloseable {
 
     public Config withWorkers(int n) {
       return new Config(n, batchSize, pollInterval, lease, drainTimeout, retryPolicy,
-          threadFactory);
+          threadFactory, ackPriority);
     }
 
     public Config withRetryPolicy(RetryPolicy policy) {
       return new Config(workers, batchSize, pollInterval, lease, drainTimeout, policy,
-          threadFactory);
+          threadFactory, ackPriority);
     }
 
     public Config withPollInterval(Duration d) {
-      return new Config(workers, batchSize, d, lease, drainTimeout, retryPolicy, threadFactory);
+      return new Config(workers, batchSize, d, lease, drainTimeout, retryPolicy, threadFactory,
+          ackPriority);
     }
 
     public Config withLease(Duration d) {
       return new Config(workers, batchSize, pollInterval, d, drainTimeout, retryPolicy,
-          threadFactory);
+          threadFactory, ackPriority);
+    }
+
+    /** See {@link #ackPriority()}; {@link Duration#ZERO} lets workers never defer. */
+    public Config withAckPriority(Duration d) {
+      return new Config(workers, batchSize, pollInterval, lease, drainTimeout, retryPolicy,
+          threadFactory, d);
     }
   }
 

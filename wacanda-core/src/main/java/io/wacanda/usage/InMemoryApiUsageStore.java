@@ -4,49 +4,60 @@ import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@link ApiUsageStore} held in memory: usage entries ordered by time, per integration and
- * overall (for retention). Thread-safe: every call takes one lock. Everything is lost when the
- * process stops; use {@code wacanda-jdbc} for durability.
- *
- * <p>Recording an id that is already stored changes nothing.
+ * {@link ApiUsageStore} held in memory as counters: per integration, one counter per millisecond
+ * in which calls were recorded. It keeps what {@link #count} and retention need and nothing else
+ * (a few dozen bytes per busy millisecond instead of a row per call), and {@link #record}, which
+ * sits on every external API call, takes no lock. Times are counted at millisecond resolution:
+ * {@code count(since)} includes the calls of {@code since}'s whole millisecond, and
+ * {@code deleteBefore(cutoff)} deletes calls of the milliseconds wholly before {@code cutoff}.
+ * Usage ids are not kept: recording the same {@link ApiUsage} twice counts it twice. Everything is
+ * lost when the process stops; use {@code wacanda-jdbc} for durability and per-call rows.
  */
 public final class InMemoryApiUsageStore implements ApiUsageStore {
-  private final Object lock = new Object();
-  private final Set<String> ids = new HashSet<>();
-  private final NavigableSet<Entry> byTime = new TreeSet<>();
-  private final Map<Scope, NavigableSet<Entry>> byIntegration = new HashMap<>();
-  private long nextSeq;
+  private final Map<Scope, ConcurrentNavigableMap<Long, AtomicLong>> byIntegration =
+      new ConcurrentHashMap<>();
+  /** Serialises retention runs (so concurrent runs never delete an entry twice). */
+  private final Object retention = new Object();
 
   @Inject
   public InMemoryApiUsageStore() {}
 
   @Override
   public void record(ApiUsage usage) {
-    synchronized (lock) {
-      if (!ids.add(usage.id())) {
+    ConcurrentNavigableMap<Long, AtomicLong> counters = byIntegration.computeIfAbsent(
+        new Scope(usage.tenant(), usage.integrationId()), s -> new ConcurrentSkipListMap<>());
+    long millis = usage.at().toEpochMilli();
+    while (true) {
+      AtomicLong counter = counters.computeIfAbsent(millis, m -> new AtomicLong());
+      counter.incrementAndGet();
+      if (counters.get(millis) == counter) {
         return;
       }
-      Entry entry = new Entry(usage.at(), nextSeq++, usage);
-      byTime.add(entry);
-      byIntegration.computeIfAbsent(Scope.of(usage), s -> new TreeSet<>()).add(entry);
+      // Retention removed this (emptied) counter between our lookup and our increment.
+      counter.decrementAndGet();
     }
   }
 
   @Override
   public long count(TenantId tenant, String integrationId, Instant since) {
-    Entry from = new Entry(since, Long.MIN_VALUE, null);
-    synchronized (lock) {
-      NavigableSet<Entry> entries = byIntegration.get(new Scope(tenant, integrationId));
-      return entries == null ? 0 : entries.tailSet(from, true).size();
+    ConcurrentNavigableMap<Long, AtomicLong> counters =
+        byIntegration.get(new Scope(tenant, integrationId));
+    if (counters == null) {
+      return 0;
     }
+    long total = 0;
+    for (AtomicLong counter : counters.tailMap(since.toEpochMilli(), true).values()) {
+      total += counter.get();
+    }
+    return total;
   }
 
   @Override
@@ -54,35 +65,33 @@ public final class InMemoryApiUsageStore implements ApiUsageStore {
     if (batchSize < 1) {
       throw WacandaException.invalid("batchSize must be positive, was " + batchSize);
     }
-    synchronized (lock) {
+    long before = cutoff.toEpochMilli(); // the first millisecond not wholly before cutoff
+    synchronized (retention) {
       int deleted = 0;
-      while (deleted < batchSize && !byTime.isEmpty() && byTime.first().at().isBefore(cutoff)) {
-        Entry entry = byTime.pollFirst();
-        ids.remove(entry.usage().id());
-        Scope scope = Scope.of(entry.usage());
-        NavigableSet<Entry> entries = byIntegration.get(scope);
-        entries.remove(entry);
-        if (entries.isEmpty()) {
-          byIntegration.remove(scope);
+      for (ConcurrentNavigableMap<Long, AtomicLong> counters : byIntegration.values()) {
+        Iterator<Map.Entry<Long, AtomicLong>> it =
+            counters.headMap(before, false).entrySet().iterator();
+        while (deleted < batchSize && it.hasNext()) {
+          Map.Entry<Long, AtomicLong> e = it.next();
+          AtomicLong counter = e.getValue();
+          long n;
+          long take;
+          do {
+            n = counter.get();
+            take = Math.min(n, batchSize - deleted);
+          } while (!counter.compareAndSet(n, n - take));
+          deleted += (int) take;
+          if (n - take == 0) {
+            counters.remove(e.getKey(), counter);
+          }
         }
-        deleted++;
+        if (deleted == batchSize) {
+          break;
+        }
       }
       return deleted;
     }
   }
 
-  /** Orders entries by time, then by arrival; {@code usage} is null only in search keys. */
-  private record Entry(Instant at, long seq, ApiUsage usage) implements Comparable<Entry> {
-    @Override
-    public int compareTo(Entry other) {
-      int byAt = at.compareTo(other.at);
-      return byAt != 0 ? byAt : Long.compare(seq, other.seq);
-    }
-  }
-
-  private record Scope(TenantId tenant, String integrationId) {
-    static Scope of(ApiUsage usage) {
-      return new Scope(usage.tenant(), usage.integrationId());
-    }
-  }
+  private record Scope(TenantId tenant, String integrationId) {}
 }

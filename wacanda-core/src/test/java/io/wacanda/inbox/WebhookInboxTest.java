@@ -57,6 +57,77 @@ class WebhookInboxTest {
   }
 
   @Test
+  void workersStepAsideWhileRequestsWaitAndResumeWhenTheyStop() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean waiting =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    CountDownLatch done = new CountDownLatch(5);
+    try (WebhookInbox inbox = inbox(e -> done.countDown())) {
+      inbox.yieldTo(() -> {
+        asked.incrementAndGet();
+        return waiting.get();
+      });
+      for (int i = 0; i < 5; i++) {
+        inbox.append(T, "i1", List.of(message("m" + i)));
+      }
+      inbox.start();
+      CountDownLatch askedOften = new CountDownLatch(1);
+      while (asked.get() < 40) { // every worker asked several times, each time told to wait
+        assertThat(askedOften.await(5, TimeUnit.MILLISECONDS)).isFalse();
+      }
+      assertThat(store.countByStatus(T, "i1").get(EventStatus.PENDING)).isEqualTo(5);
+      assertThat(done.getCount()).isEqualTo(5);
+
+      waiting.set(false);
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.countByStatus(T, "i1").get(EventStatus.PROCESSED)).isEqualTo(5);
+  }
+
+  @Test
+  void saturationLongerThanAckPriorityIsSharedAgain() throws Exception {
+    CountDownLatch done = new CountDownLatch(3);
+    try (WebhookInbox inbox = new WebhookInbox(store, e -> done.countDown(), clock,
+        WebhookInbox.Config.defaults().withPollInterval(Duration.ofMillis(10))
+            .withAckPriority(Duration.ofMillis(50)))) {
+      inbox.yieldTo(() -> true); // requests wait for ever
+      for (int i = 0; i < 3; i++) {
+        inbox.append(T, "i1", List.of(message("m" + i)));
+      }
+      inbox.start();
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void zeroAckPriorityNeverAsksAboutWaitingRequests() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(3);
+    try (WebhookInbox inbox = new WebhookInbox(store, e -> done.countDown(), clock,
+        WebhookInbox.Config.defaults().withPollInterval(Duration.ofMillis(10))
+            .withAckPriority(Duration.ZERO))) {
+      inbox.yieldTo(() -> {
+        asked.incrementAndGet();
+        return true;
+      });
+      inbox.start();
+      for (int i = 0; i < 3; i++) {
+        inbox.append(T, "i1", List.of(message("m" + i)));
+      }
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(asked).hasValue(0);
+  }
+
+  @Test
+  void configRejectsNegativeAckPriority() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        WebhookInbox.Config.defaults().withAckPriority(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(WebhookInbox.Config.defaults().ackPriority()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
   void retriesWithBackoffHonouringRetryAfterThenDeadLetters() {
     AtomicInteger calls = new AtomicInteger();
     WebhookInbox inbox = inbox(e -> {

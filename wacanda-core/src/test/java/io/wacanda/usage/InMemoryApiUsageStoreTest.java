@@ -16,13 +16,17 @@ class InMemoryApiUsageStoreTest extends ApiUsageStoreContract {
   }
 
   @Test
-  void recordingAnIdTwiceCountsItOnce() {
+  void countsAndDeletesAtMillisecondResolution() {
     InMemoryApiUsageStore store = new InMemoryApiUsageStore();
+    Instant midMillisecond = T0.plusNanos(500_000);
 
     store.record(usage("u-1", TENANT_A, INTEGRATION_A, T0));
-    store.record(usage("u-1", TENANT_A, INTEGRATION_A, T0));
+    store.record(usage("u-2", TENANT_A, INTEGRATION_A, midMillisecond.plusNanos(1)));
 
-    assertThat(store.count(TENANT_A, INTEGRATION_A, Instant.EPOCH)).isEqualTo(1);
+    assertThat(store.count(TENANT_A, INTEGRATION_A, midMillisecond)).isEqualTo(2);
+    assertThat(store.deleteBefore(midMillisecond, 10)).isZero();
+    assertThat(store.deleteBefore(T0.plusMillis(1), 10)).isEqualTo(2);
+    assertThat(store.count(TENANT_A, INTEGRATION_A, Instant.EPOCH)).isZero();
   }
 
   @Test

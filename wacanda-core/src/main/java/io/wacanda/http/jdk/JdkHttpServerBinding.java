@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +47,7 @@ public final class JdkHttpServerBinding implements AutoCloseable {
   private volatile boolean closed;
   private static final int MAX_STREAMS = 64;
   private final AtomicInteger streams = new AtomicInteger();
+  private final AutoCloseable waitingReport;
 
   private JdkHttpServerBinding(Builder b) throws IOException {
     this.handler = b.handler;
@@ -63,6 +63,10 @@ public final class JdkHttpServerBinding implements AutoCloseable {
     this.server = HttpServer.create(b.address, b.backlog);
     server.setExecutor(executor);
     server.createContext(contextPath.isEmpty() ? "/" : contextPath, this::exchange);
+    // Requests running or queued: the inbox workers step aside while there are some, so that
+    // acknowledgements never wait for event processing.
+    this.waitingReport = handler.reportRequestsWaiting(
+        () -> !executor.getQueue().isEmpty() || executor.getActiveCount() > 0);
   }
 
   public static Builder builder(WacandaHttpHandler handler) {
@@ -186,10 +190,8 @@ public final class JdkHttpServerBinding implements AutoCloseable {
     if (path.isEmpty()) {
       path = "/";
     }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    ex.getRequestHeaders().forEach(headers::put);
     return new HttpRequest(ex.getRequestMethod(), path, query(ex.getRequestURI().getRawQuery()),
-        headers, body, ex.getRemoteAddress().getAddress().getHostAddress());
+        ex.getRequestHeaders(), body, ex.getRemoteAddress().getAddress().getHostAddress());
   }
 
   private static Map<String, List<String>> query(String raw) {
@@ -238,6 +240,11 @@ public final class JdkHttpServerBinding implements AutoCloseable {
       return;
     }
     closed = true;
+    try {
+      waitingReport.close();
+    } catch (Exception e) {
+      log.debug("Could not withdraw the load report: {}", e.toString());
+    }
     server.stop((int) Math.max(0, stopDelay.toSeconds()));
     executor.shutdown();
     try {
