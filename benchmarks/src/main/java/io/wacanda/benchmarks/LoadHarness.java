@@ -447,6 +447,9 @@ public final class LoadHarness {
     m.row("OS", before.os());
     m.row("max heap", before.maxHeapMb() + " MiB");
     m.row("GC", before.gc());
+    m.row("JVM options", String.join(" ",
+        ManagementFactory.getRuntimeMXBean().getInputArguments()).isEmpty() ? "(defaults)"
+        : String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     m.row("load average before / after", before.loadAverage() + " / " + after.loadAverage());
     m.row("server threads (both servers)", options.httpThreads() + ", queue "
         + options.queueCapacity() + ", caller runs when full");
@@ -528,9 +531,16 @@ public final class LoadHarness {
       return new Usage(c / (double) w, busy, gcMillis() - gc, c);
     }
 
+    /**
+     * Time in collector pauses. Concurrent collectors (ZGC, Shenandoah) also report the length of
+     * their concurrent cycles, during which the application runs: those beans are left out.
+     */
     private static long gcMillis() {
       long t = 0;
       for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (b.getName().endsWith("Cycles")) {
+          continue;
+        }
         t += Math.max(0, b.getCollectionTime());
       }
       return t;
