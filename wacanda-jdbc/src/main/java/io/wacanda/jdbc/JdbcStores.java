@@ -52,6 +52,7 @@ public final class JdbcStores {
   private final JdbcApiUsageStore apiUsage;
   private final JdbcHandoffQueue handoffs;
   private final JdbcKnowledgeStore knowledge;
+  private final JdbcKnowledgeSourceStore knowledgeSources;
 
   private JdbcStores(Builder b) {
     this.db = Database.of(b.dataSource);
@@ -65,6 +66,7 @@ public final class JdbcStores {
     this.apiUsage = new JdbcApiUsageStore(db);
     this.handoffs = new JdbcHandoffQueue(db);
     this.knowledge = new JdbcKnowledgeStore(db, b.clock);
+    this.knowledgeSources = new JdbcKnowledgeSourceStore(db);
   }
 
   /** Stores on the host's data source. */
@@ -108,7 +110,8 @@ public final class JdbcStores {
         .webhookEventStore(webhookEvents)
         .apiUsageStore(apiUsage)
         .handoffQueue(handoffs)
-        .knowledgeStore(knowledge);
+        .knowledgeStore(knowledge)
+        .knowledgeSourceStore(knowledgeSources);
   }
 
   /**
@@ -163,6 +166,10 @@ public final class JdbcStores {
 
   public JdbcKnowledgeStore knowledgeStore() {
     return knowledge;
+  }
+
+  public JdbcKnowledgeSourceStore knowledgeSourceStore() {
+    return knowledgeSources;
   }
 
   @Override

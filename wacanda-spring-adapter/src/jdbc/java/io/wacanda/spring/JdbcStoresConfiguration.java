@@ -8,6 +8,7 @@ import io.wacanda.integration.IntegrationStore;
 import io.wacanda.integration.IntegrationTestStore;
 import io.wacanda.jdbc.JdbcStores;
 import io.wacanda.jdbc.KnowledgeFollower;
+import io.wacanda.knowledge.KnowledgeSourceStore;
 import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.KnowledgeStore;
 import io.wacanda.usage.ApiUsageStore;
@@ -84,6 +85,12 @@ class JdbcStoresConfiguration {
   @ConditionalOnMissingBean
   HandoffQueue wacandaHandoffQueue(JdbcStores stores) {
     return stores.handoffQueue();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  KnowledgeSourceStore wacandaKnowledgeSourceStore(JdbcStores stores) {
+    return stores.knowledgeSourceStore();
   }
 
   /** Takes the follower so that its baseline is read before any RAG engine loads the table. */
