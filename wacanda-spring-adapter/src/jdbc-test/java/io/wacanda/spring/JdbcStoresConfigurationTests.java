@@ -88,7 +88,8 @@ class JdbcStoresConfigurationTests {
           .isInstanceOf(JdbcKnowledgeSourceStore.class);
       ctx.getBean(KnowledgeSourceStore.class).save(source);
       // Wacanda's knowledge base reads the same store
-      assertThat(ctx.getBean(Wacanda.class).knowledge().sources().list(tenant)).containsExactly(source);
+      assertThat(ctx.getBean(Wacanda.class).knowledge().sources().list(tenant))
+          .containsExactly(source);
     });
     runner(db).run(ctx -> assertThat(ctx.getBean(Wacanda.class).knowledge().sources().list(tenant))
         .containsExactly(source));

@@ -162,7 +162,8 @@ public class WacandaAutoConfiguration {
       IntegrationStore integrationStore, IntegrationTestStore integrationTestStore,
       ConversationStore conversationStore, WebhookEventStore webhookEventStore,
       ApiUsageStore apiUsageStore, HandoffQueue handoffQueue, RagEngine ragEngine,
-      KnowledgeSourceStore knowledgeSourceStore, SecretCipher secretCipher, AdminAuthenticator adminAuthenticator, UrlGuard urlGuard,
+      KnowledgeSourceStore knowledgeSourceStore, SecretCipher secretCipher,
+      AdminAuthenticator adminAuthenticator, UrlGuard urlGuard,
       ObjectProvider<IntegrationProvider> providers,
       ObjectProvider<WacandaBuilderCustomizer> customizers,
       ObjectProvider<StoreObserver> observers) {
