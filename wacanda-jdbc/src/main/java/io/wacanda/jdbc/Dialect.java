@@ -8,9 +8,9 @@ import java.util.Map;
 /** The two databases the stores speak, and where their SQL differs. */
 enum Dialect {
   POSTGRESQL(Map.of("id", "VARCHAR(200) COLLATE \"C\"", "text", "TEXT", "bytes", "BYTEA"),
-      "classpath:db/migration/postgresql"),
+      "classpath:db/wacanda/postgresql"),
   H2(Map.of("id", "VARCHAR(200)", "text", "CHARACTER VARYING", "bytes", "VARBINARY"),
-      "classpath:db/migration/h2");
+      "classpath:db/wacanda/h2");
 
   /** SQLState of a unique-constraint violation, the same on both. */
   static final String UNIQUE_VIOLATION = "23505";
@@ -39,9 +39,14 @@ enum Dialect {
     return placeholders;
   }
 
-  /** Flyway locations: the common schema, then this database's own migrations. */
+  /**
+   * Flyway locations: the common schema, then this database's own migrations. Under
+   * {@code db/wacanda}, not {@code db/migration}: Spring Boot's Flyway scans
+   * {@code classpath:db/migration} recursively by default and would take them into the host's
+   * history.
+   */
   String[] migrationLocations() {
-    return new String[] {"classpath:db/migration/common", extraMigrations};
+    return new String[] {"classpath:db/wacanda/common", extraMigrations};
   }
 
   /** Whether transactions must carry the row-level security settings. */

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class JdbcStores {
   private final JdbcApiUsageStore apiUsage;
   private final JdbcHandoffQueue handoffs;
   private final JdbcKnowledgeStore knowledge;
+  private final JdbcKnowledgeSourceStore knowledgeSources;
 
   private JdbcStores(Builder b) {
     this.db = Database.of(b.dataSource);
@@ -65,6 +67,7 @@ public final class JdbcStores {
     this.apiUsage = new JdbcApiUsageStore(db);
     this.handoffs = new JdbcHandoffQueue(db);
     this.knowledge = new JdbcKnowledgeStore(db, b.clock);
+    this.knowledgeSources = new JdbcKnowledgeSourceStore(db);
   }
 
   /** Stores on the host's data source. */
@@ -86,16 +89,49 @@ public final class JdbcStores {
     return "jdbc:h2:file:" + path + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
   }
 
-  private static void migrate(Database db) {
+  /**
+   * Wacanda's Flyway configuration for {@code dataSource}, for hosts that run the migration with
+   * their own machinery (the Spring adapter runs it through Spring Boot's
+   * {@code FlywayMigrationInitializer}) and then build the stores with {@code migrate(false)}.
+   * What {@link Builder#migrate(boolean)} runs itself:
+   *
+   * <ul>
+   *   <li>history table {@value #SCHEMA_HISTORY_TABLE}, so the host's own Flyway history
+   *       ({@code flyway_schema_history}) never sees Wacanda's scripts;
+   *   <li>locations {@code classpath:db/wacanda/common} and {@code classpath:db/wacanda/postgresql}
+   *       or {@code classpath:db/wacanda/h2} (not under Spring Boot's default
+   *       {@code classpath:db/migration});
+   *   <li>the database's column-type placeholders ({@code id}, {@code text}, {@code bytes});
+   *   <li>{@code baselineOnMigrate} at version 0: a schema that already holds other tables (the
+   *       host's) but no Wacanda history is migrated from V1, instead of Flyway refusing a
+   *       non-empty schema.
+   * </ul>
+   *
+   * <p>Connects once to detect the database. Call {@code load()} on the result. It calls only
+   * configuration methods that Flyway 11 (Spring Boot 3.5's) has as well as the Flyway this
+   * module is built with, so it works with either on the class path.
+   *
+   * @throws WacandaException INVALID_REQUEST for a database other than PostgreSQL or H2;
+   *     UNAVAILABLE when it cannot be reached
+   */
+  public static FluentConfiguration flywayConfiguration(DataSource dataSource) {
+    return flywayConfiguration(Database.of(dataSource));
+  }
+
+  private static FluentConfiguration flywayConfiguration(Database db) {
     Dialect dialect = db.dialect();
-    MigrateResult result = Flyway.configure(JdbcStores.class.getClassLoader())
+    return Flyway.configure(JdbcStores.class.getClassLoader())
         .dataSource(db.dataSource())
         .locations(dialect.migrationLocations())
         .placeholders(dialect.placeholders())
         .table(SCHEMA_HISTORY_TABLE)
-        .load()
-        .migrate();
-    log.info("Wacanda schema on {} is at version {} ({} migrations applied now)", dialect,
+        .baselineOnMigrate(true)
+        .baselineVersion("0");
+  }
+
+  private static void migrate(Database db) {
+    MigrateResult result = flywayConfiguration(db).load().migrate();
+    log.info("Wacanda schema on {} is at version {} ({} migrations applied now)", db.dialect(),
         result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
         result.migrationsExecuted);
   }
@@ -108,7 +144,8 @@ public final class JdbcStores {
         .webhookEventStore(webhookEvents)
         .apiUsageStore(apiUsage)
         .handoffQueue(handoffs)
-        .knowledgeStore(knowledge);
+        .knowledgeStore(knowledge)
+        .knowledgeSourceStore(knowledgeSources);
   }
 
   /**
@@ -165,6 +202,10 @@ public final class JdbcStores {
     return knowledge;
   }
 
+  public JdbcKnowledgeSourceStore knowledgeSourceStore() {
+    return knowledgeSources;
+  }
+
   @Override
   public String toString() {
     return "JdbcStores[" + db.dialect() + "]";
@@ -182,8 +223,9 @@ public final class JdbcStores {
 
     /**
      * Whether {@link #build()} migrates the schema with Flyway (history table
-     * {@code wacanda_schema_history}). Default true; turn off when migrations run separately, as
-     * the table owner, before the application starts.
+     * {@code wacanda_schema_history}, see {@link JdbcStores#flywayConfiguration}). Default true;
+     * turn off when migrations run separately: as the table owner before the application
+     * starts, or through the host's Flyway machinery (the Spring adapter does).
      */
     public Builder migrate(boolean migrate) {
       this.migrate = migrate;

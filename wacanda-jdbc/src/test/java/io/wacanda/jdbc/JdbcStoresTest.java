@@ -62,7 +62,35 @@ class JdbcStoresTest {
         while (rs.next()) {
           versions.add(rs.getString(1));
         }
-        assertThat(versions).containsExactly("1"); // V2 (row-level security) is PostgreSQL's
+        // V2 and V4 (row-level security) are PostgreSQL's
+        assertThat(versions).containsExactly("1", "3");
+      }
+    }
+  }
+
+  @Test
+  void aSchemaThatAlreadyHoldsTheHostsTablesIsMigratedFromTheFirstVersion(@TempDir Path dir)
+      throws Exception {
+    try (HikariDataSource ds = TestDatabases.pool(JdbcStores.h2FileUrl(dir), "sa", "", 2)) {
+      try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE host_orders (id BIGINT PRIMARY KEY)");
+      }
+
+      JdbcStores stores = JdbcStores.builder(ds).build();
+
+      stores.webhookEventStore().append(WebhookEvent.pending("evt-1", ACME, "int-1", "message",
+          "k1", "{}", T0));
+      assertThat(stores.webhookEventStore().find(ACME, "evt-1")).isPresent();
+      try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT \"version\", \"type\" FROM \""
+              + JdbcStores.SCHEMA_HISTORY_TABLE + "\" WHERE \"version\" IS NOT NULL "
+              + "ORDER BY \"installed_rank\"")) {
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        while (rs.next()) {
+          rows.add(rs.getString(1) + ":" + rs.getString(2));
+        }
+        // a baseline marker at 0, then every script from V1
+        assertThat(rows).containsExactly("0:BASELINE", "1:SQL", "3:SQL");
       }
     }
   }

@@ -7,6 +7,8 @@ import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
 import io.wacanda.conversation.ChatSession;
 import io.wacanda.inbox.WebhookEvent;
+import io.wacanda.knowledge.KnowledgeSource;
+import io.wacanda.knowledge.SourceSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,25 @@ class RowLevelSecurityTest {
     List<String> globex = stores.inTenant(GLOBEX, c -> strings(c,
         "SELECT sender_id FROM chat_sessions"));
     assertThat(globex).containsExactly("bob");
+  }
+
+  @Test
+  void knowledgeSourcesAreScopedLikeEveryOtherTable() {
+    stores.knowledgeSourceStore().save(new KnowledgeSource("ks_1", ACME,
+        SourceSpec.web("https://acme.example/help/"), T0, Optional.empty()));
+    stores.knowledgeSourceStore().save(new KnowledgeSource("ks_1", GLOBEX,
+        SourceSpec.sitemap("https://globex.example/sitemap.xml"), T0, Optional.empty()));
+
+    List<String> acme = stores.inTenant(ACME, c -> strings(c,
+        "SELECT location FROM knowledge_sources"));
+    int deleted = stores.inTenant(ACME, c -> update(c,
+        "DELETE FROM knowledge_sources WHERE tenant_id = 'globex'"));
+
+    assertThat(acme).containsExactly("https://acme.example/help/");
+    assertThat(deleted).isZero();
+    assertThat(stores.knowledgeSourceStore().find(GLOBEX, "ks_1")).isPresent();
+    assertThat(stores.knowledgeSourceStore().all()).extracting(KnowledgeSource::tenant)
+        .containsExactlyInAnyOrder(ACME, GLOBEX);
   }
 
   @Test

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class TestDatabases {
   static final List<String> TABLES = List.of("kb_chunks", "kb_documents", "kb_revisions",
-      "integrations", "integration_tests", "api_usage_logs", "webhook_events", "chat_sessions",
-      "chat_messages", "chat_turns", "handoff_requests");
+      "knowledge_sources", "integrations", "integration_tests", "api_usage_logs",
+      "webhook_events", "chat_sessions", "chat_messages", "chat_turns", "handoff_requests");
 
   private static HikariDataSource h2;
   private static HikariDataSource postgres;

@@ -10,7 +10,11 @@ import io.wacanda.integration.IntegrationStore;
 import io.wacanda.jdbc.JdbcIntegrationStore;
 import io.wacanda.jdbc.JdbcStores;
 import io.wacanda.jdbc.JdbcWebhookEventStore;
+import io.wacanda.jdbc.JdbcKnowledgeSourceStore;
 import io.wacanda.jdbc.KnowledgeFollower;
+import io.wacanda.knowledge.KnowledgeSource;
+import io.wacanda.knowledge.KnowledgeSourceStore;
+import io.wacanda.knowledge.SourceSpec;
 import io.wacanda.rag.Document;
 import java.util.Map;
 import java.util.UUID;
@@ -69,6 +73,26 @@ class JdbcStoresConfigurationTests {
       assertThat(w.rag().answer(tenant, "How many days do I have to return an item?",
           java.util.List.of()).sources()).isNotEmpty();
     });
+  }
+
+  @Test
+  void knowledgeSourcesAreDurableAndWacandaUsesTheJdbcStore() {
+    String db = "sources_" + UUID.randomUUID();
+    TenantId tenant = TenantId.of("acme");
+    KnowledgeSource source = new KnowledgeSource("ks_help", tenant,
+        SourceSpec.sitemap("https://help.example.com/sitemap.xml")
+            .refreshEvery(java.time.Duration.ofHours(6)),
+        java.time.Instant.parse("2026-03-01T08:00:00Z"), java.util.Optional.empty());
+    runner(db).run(ctx -> {
+      assertThat(ctx.getBean(KnowledgeSourceStore.class))
+          .isInstanceOf(JdbcKnowledgeSourceStore.class);
+      ctx.getBean(KnowledgeSourceStore.class).save(source);
+      // Wacanda's knowledge base reads the same store
+      assertThat(ctx.getBean(Wacanda.class).knowledge().sources().list(tenant))
+          .containsExactly(source);
+    });
+    runner(db).run(ctx -> assertThat(ctx.getBean(Wacanda.class).knowledge().sources().list(tenant))
+        .containsExactly(source));
   }
 
   @Test

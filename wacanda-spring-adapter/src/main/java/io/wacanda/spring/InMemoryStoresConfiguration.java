@@ -10,6 +10,8 @@ import io.wacanda.integration.InMemoryIntegrationStore;
 import io.wacanda.integration.InMemoryIntegrationTestStore;
 import io.wacanda.integration.IntegrationStore;
 import io.wacanda.integration.IntegrationTestStore;
+import io.wacanda.knowledge.InMemoryKnowledgeSourceStore;
+import io.wacanda.knowledge.KnowledgeSourceStore;
 import io.wacanda.rag.InMemoryKnowledgeStore;
 import io.wacanda.rag.KnowledgeStore;
 import io.wacanda.usage.ApiUsageStore;
@@ -65,5 +67,11 @@ class InMemoryStoresConfiguration {
   @ConditionalOnMissingBean
   KnowledgeStore wacandaKnowledgeStore() {
     return new InMemoryKnowledgeStore();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  KnowledgeSourceStore wacandaKnowledgeSourceStore() {
+    return new InMemoryKnowledgeSourceStore();
   }
 }

@@ -15,6 +15,7 @@ import io.wacanda.integration.InMemoryIntegrationStore;
 import io.wacanda.integration.IntegrationProvider;
 import io.wacanda.integration.IntegrationStore;
 import io.wacanda.integration.IntegrationTestStore;
+import io.wacanda.knowledge.KnowledgeSourceStore;
 import io.wacanda.rag.ChatModel;
 import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.EmbeddingModel;
@@ -161,7 +162,8 @@ public class WacandaAutoConfiguration {
       IntegrationStore integrationStore, IntegrationTestStore integrationTestStore,
       ConversationStore conversationStore, WebhookEventStore webhookEventStore,
       ApiUsageStore apiUsageStore, HandoffQueue handoffQueue, RagEngine ragEngine,
-      SecretCipher secretCipher, AdminAuthenticator adminAuthenticator, UrlGuard urlGuard,
+      KnowledgeSourceStore knowledgeSourceStore, SecretCipher secretCipher,
+      AdminAuthenticator adminAuthenticator, UrlGuard urlGuard,
       ObjectProvider<IntegrationProvider> providers,
       ObjectProvider<WacandaBuilderCustomizer> customizers,
       ObjectProvider<StoreObserver> observers) {
@@ -176,6 +178,7 @@ public class WacandaAutoConfiguration {
         .apiUsageStore(apiUsageStore)
         .handoffQueue(handoffQueue)
         .ragEngine(ragEngine)
+        .knowledgeSourceStore(knowledgeSourceStore)
         .secretCipher(secretCipher)
         .adminAuthenticator(adminAuthenticator)
         .urlGuard(urlGuard)

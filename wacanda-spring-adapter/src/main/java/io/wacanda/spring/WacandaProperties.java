@@ -534,8 +534,9 @@ public class WacandaProperties {
     private boolean enabled = true;
 
     /**
-     * Whether wacanda-jdbc migrates its schema at startup (its own Flyway history table,
-     * wacanda_schema_history). Turn off when the schema is migrated separately by its owner role.
+     * Whether Wacanda's schema is migrated at startup, through Spring Boot's Flyway support (its
+     * own Flyway, history table wacanda_schema_history, scripts under classpath:db/wacanda).
+     * Turn off when the schema is migrated separately by its owner role.
      */
     private boolean migrate = true;
 
