@@ -111,18 +111,30 @@ public final class LoadHarness {
 
   // ------------------------------------------------------------------ (a) throughput
 
+  /** Shaped and sized like Wacanda's answer to a webhook action. */
+  private static final byte[] ANSWER_SIZED_BODY = ("{\"success\":true,\"data\":{\"event_id\":"
+      + "\"evt_0123456789abcdefghij\",\"status\":\"PENDING\",\"duplicate\":false,"
+      + "\"platform\":\"whatwut\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final String BODY_SERVER = "bare, answering a JSON body";
+
   private void throughput() {
     int connections = options.connections();
     log("(a) acknowledgement throughput: " + connections + " connections, " + options.rounds()
         + " rounds of " + seconds(options.round()) + " per server");
     List<ClosedRun> bareRuns = new ArrayList<>();
+    List<ClosedRun> bodyRuns = new ArrayList<>();
     List<ClosedRun> wacandaRuns = new ArrayList<>();
     List<ClosedRun> ackOnlyRuns = new ArrayList<>();
     String bareKey = ApiKeys.generate(); // same length as a real key: same bytes on the wire
-    try (BareServer bare = BareServer.start(options.httpThreads(), options.queueCapacity())) {
+    try (BareServer bare = BareServer.start(options.httpThreads(), options.queueCapacity());
+        BareServer withBody = BareServer.start(options.httpThreads(), options.queueCapacity(),
+            ANSWER_SIZED_BODY)) {
       HttpLoadClient.Target bareTarget = webhookTarget(bare.address(), bareKey, "bare");
+      HttpLoadClient.Target bodyTarget = webhookTarget(withBody.address(), bareKey, "body");
       log("  warm-up: bare server");
       HttpLoadClient.closedLoop(bareTarget, Duration.ZERO, options.warmup());
+      log("  warm-up: bare server answering a body");
+      HttpLoadClient.closedLoop(bodyTarget, Duration.ZERO, options.warmup());
       log("  warm-up: Wacanda");
       wacandaRound(true, "warm");
       for (int r = 1; r <= options.rounds(); r++) {
@@ -132,6 +144,11 @@ public final class LoadHarness {
             HttpLoadClient.closedLoop(bareTarget, Duration.ofSeconds(1), options.round());
         bareRuns.add(new ClosedRun("bare JDK HttpServer", r, res, m.stop(), null));
         log("  round " + r + " bare:    " + ResultTable.perSecond(res.throughput()));
+        settle();
+        m = Meter.start();
+        res = HttpLoadClient.closedLoop(bodyTarget, Duration.ofSeconds(1), options.round());
+        bodyRuns.add(new ClosedRun(BODY_SERVER, r, res, m.stop(), null));
+        log("  round " + r + " bare, body: " + ResultTable.perSecond(res.throughput()));
         settle();
         ClosedRun w = wacandaRound(true, "r" + r);
         wacandaRuns.add(w);
@@ -156,6 +173,12 @@ public final class LoadHarness {
         medianCpu(bareRuns) + " / " + medianCpu(wacandaRuns), "", "");
     summary.row("a", "Wacanda / bare", ResultTable.percent(ratio),
         ">= " + ResultTable.percent(TARGET_RATIO), verdict(ratio >= TARGET_RATIO));
+    double withBody = median(bodyRuns);
+    summary.row("a+", "diagnostic: bare JDK HttpServer answering a " + ANSWER_SIZED_BODY.length
+        + "-byte JSON body (two writes per answer) / bare", ResultTable.perSecond(withBody)
+        + " = " + ResultTable.percent(withBody / bare), "", "");
+    summary.row("a+", "diagnostic: Wacanda / bare answering that body",
+        ResultTable.percent(wacanda / withBody), "", "");
     if (!ackOnlyRuns.isEmpty()) {
       double ackOnly = median(ackOnlyRuns);
       summary.row("a*", "diagnostic: Wacanda without inbox workers / bare",
@@ -168,6 +191,7 @@ public final class LoadHarness {
     List<ClosedRun> all = new ArrayList<>();
     for (int i = 0; i < bareRuns.size(); i++) {
       all.add(bareRuns.get(i));
+      all.add(bodyRuns.get(i));
       all.add(wacandaRuns.get(i));
     }
     all.addAll(ackOnlyRuns);

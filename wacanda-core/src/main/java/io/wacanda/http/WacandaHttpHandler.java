@@ -94,7 +94,8 @@ public final class WacandaHttpHandler {
     return () -> requestsWaiting.remove(waiting);
   }
 
-  private boolean requestsWaiting() {
+  /** Whether any binding reports requests in progress. */
+  boolean requestsWaiting() {
     for (BooleanSupplier s : requestsWaiting) {
       if (s.getAsBoolean()) {
         return true;
