@@ -522,27 +522,30 @@ class DefaultRagEngineTest {
     KeywordModel model = new KeywordModel();
     DefaultRagEngine engine = DefaultRagEngine.builder().embeddingModel(model)
         .headingWeight(0).lexicalWeight(0.5).build();
-    engine.ingest(SHOP, Document.of("a", "", "", "text/plain",
-        "Refund questions: the parcel goes back by post."));
+    // a and b embed alike (no keyword: axis 3); b matches more of the question's words
+    engine.ingest(SHOP, Document.of("a", "", "", "text/plain", "The parcel is left at the door."));
     engine.ingest(SHOP, Document.of("b", "", "", "text/plain",
-        "Our courier collects the parcel from your door for free."));
+        "Our courier brings the parcel to your door."));
+    // c matches every word, but is about refunds (axis 0): a much worse vector match
+    engine.ingest(SHOP, Document.of("c", "", "", "text/plain",
+        "Refund: our courier takes the parcel back from your door."));
+    String question = "courier parcel door";
 
-    // "parcel courier door": no keyword, every vector similarity is 0 (axis 3 against axis 0/3)
-    List<Source> hybrid = engine.search(SHOP, "parcel courier door", 2, RetrievalMode.HYBRID,
+    List<Source> vector = engine.search(SHOP, question, 3, RetrievalMode.VECTOR,
         RetrievalFilter.none());
-    List<Source> vector = engine.search(SHOP, "parcel courier door", 2, RetrievalMode.VECTOR,
+    List<Source> hybrid = engine.search(SHOP, question, 3, RetrievalMode.HYBRID,
+        RetrievalFilter.none());
+    List<Source> lexical = engine.search(SHOP, question, 3, RetrievalMode.LEXICAL,
         RetrievalFilter.none());
 
-    // b's vector (axis 3) matches the question (axis 3) fully, a's (refund, axis 0) not at all
-    assertThat(vector).extracting(Source::documentId).containsExactly("b", "a");
-    assertThat(hybrid).extracting(Source::documentId).containsExactly("b", "a");
+    // vector only: a and b tie at 1.0 (then by id), c scores 0
+    assertThat(vector).extracting(Source::documentId).containsExactly("a", "b", "c");
+    // BM25 alone puts c, which holds all three words, at least above a
+    assertThat(lexical.get(lexical.size() - 1).documentId()).isEqualTo("a");
+    // hybrid: the lexical part breaks the vector tie for b, but cannot make up c's vector gap
+    assertThat(hybrid).extracting(Source::documentId).containsExactly("b", "a", "c");
     // the score of a source stays its vector similarity, whatever the lexical part added
-    assertThat(hybrid.get(0).score()).isEqualTo(vector.get(0).score());
-    // a lexical match can overtake a vector match only by making up the gap: with both passages
-    // at the same vector similarity, the one matching more of the question wins
-    List<Source> tie = engine.search(SHOP, "refund parcel courier door", 2,
-        RetrievalMode.HYBRID, RetrievalFilter.none());
-    assertThat(tie).extracting(Source::documentId).containsExactly("a", "b");
+    assertThat(hybrid).extracting(Source::score).containsExactly(1.0, 1.0, 0.0);
   }
 
   @Test
