@@ -146,24 +146,60 @@ public final class Bm25Index {
 
   List<Hit> searchStems(TenantId tenant, Collection<String> stems, int k,
       java.util.function.Predicate<String> accept) {
-    Shard shard = shards.get(Objects.requireNonNull(tenant, "tenant"));
-    if (shard == null || k <= 0 || stems.isEmpty()) {
+    return top(scores(tenant, stems, accept).byChunk(), k);
+  }
+
+  /** The {@code k} best of the scores, best first; ties by chunk id. */
+  static List<Hit> top(Map<String, Double> scores, int k) {
+    if (k <= 0) {
       return List.of();
     }
+    PriorityQueue<Hit> top = new PriorityQueue<>(Bm25Index::worseFirst);
+    for (Map.Entry<String, Double> e : scores.entrySet()) {
+      Hit h = new Hit(e.getKey(), e.getValue());
+      if (top.size() < k) {
+        top.add(h);
+      } else if (worseFirst(h, top.peek()) > 0) {
+        top.poll();
+        top.add(h);
+      }
+    }
+    List<Hit> out = new ArrayList<>(top);
+    out.sort((x, y) -> worseFirst(y, x));
+    return out;
+  }
+
+  /**
+   * Every accepted passage's score for the query (passages without a query term are absent),
+   * and the query's ceiling: the score a passage would reach with every distinct query term
+   * infinitely often, {@code sum over distinct terms t of Q of idf(t) * (k1 + 1)}; no passage
+   * reaches it, so {@code score / ceiling} is in {@code [0, 1)} and says how much of the query a
+   * passage matches, comparable across queries (unlike dividing by the query's best score).
+   *
+   * @param accept null to accept every passage
+   */
+  Scores scores(TenantId tenant, Collection<String> stems,
+      java.util.function.Predicate<String> accept) {
+    Shard shard = shards.get(Objects.requireNonNull(tenant, "tenant"));
+    if (shard == null || stems.isEmpty()) {
+      return Scores.NONE;
+    }
     Map<String, double[]> scores = new HashMap<>();
+    double ceiling = 0;
     shard.lock.readLock().lock();
     try {
       int n = shard.docs.size();
       if (n == 0) {
-        return List.of();
+        return Scores.NONE;
       }
       double avgdl = Math.max(1.0, (double) shard.totalLength / n);
       for (String term : new LinkedHashSet<>(stems)) {
         Map<String, Integer> posting = shard.postings.get(term);
+        double idf = idf(n, posting == null ? 0 : posting.size());
+        ceiling += idf * (k1 + 1);
         if (posting == null) {
           continue;
         }
-        double idf = idf(n, posting.size());
         for (Map.Entry<String, Integer> p : posting.entrySet()) {
           if (accept != null && !accept.test(p.getKey())) {
             continue;
@@ -177,19 +213,25 @@ public final class Bm25Index {
     } finally {
       shard.lock.readLock().unlock();
     }
-    PriorityQueue<Hit> top = new PriorityQueue<>(Bm25Index::worseFirst);
-    for (Map.Entry<String, double[]> e : scores.entrySet()) {
-      Hit h = new Hit(e.getKey(), e.getValue()[0]);
-      if (top.size() < k) {
-        top.add(h);
-      } else if (worseFirst(h, top.peek()) > 0) {
-        top.poll();
-        top.add(h);
-      }
+    Map<String, Double> out = new HashMap<>(scores.size() * 2);
+    scores.forEach((id, s) -> out.put(id, s[0]));
+    return new Scores(out, ceiling);
+  }
+
+  /**
+   * A query's BM25 scores.
+   *
+   * @param byChunk score per matching passage
+   * @param ceiling the bound no passage reaches (see {@link #scores}); 0 when nothing is indexed
+   */
+  record Scores(Map<String, Double> byChunk, double ceiling) {
+    static final Scores NONE = new Scores(Map.of(), 0);
+
+    /** A passage's score over the ceiling, in {@code [0, 1)}; 0 when it matches no term. */
+    double normalized(String chunkId) {
+      Double s = byChunk.get(chunkId);
+      return s == null || ceiling <= 0 ? 0 : s / ceiling;
     }
-    List<Hit> out = new ArrayList<>(top);
-    out.sort((x, y) -> worseFirst(y, x));
-    return out;
   }
 
   /** The tenant's inverse document frequency of a stem; 0 when the tenant has no passages. */

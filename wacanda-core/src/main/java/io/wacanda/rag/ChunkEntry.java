@@ -29,8 +29,8 @@ record ChunkEntry(String chunkId, String documentId, String title, String source
   }
 
   /**
-   * The text that is embedded and lexically indexed: title, heading path and passage, so that a
-   * passage is found by the topic of its document and section too.
+   * The text that is lexically indexed: title, heading path and passage, so that a passage is
+   * found by the words of its document's and section's titles too.
    */
   static String indexText(String title, String headingPath, String text) {
     StringBuilder sb = new StringBuilder(title.length() + headingPath.length() + text.length() + 2);
@@ -41,6 +41,21 @@ record ChunkEntry(String chunkId, String documentId, String title, String source
       sb.append(headingPath).append('\n');
     }
     return sb.append(text).toString();
+  }
+
+  /**
+   * The text that names a passage's section: its document title and heading path (the title
+   * alone before the first heading). Embedded once per section and mixed into each of its
+   * passages' vectors (see {@link DefaultRagEngine.Builder#headingWeight(double)}).
+   */
+  static String headingText(String title, String headingPath) {
+    if (headingPath.isEmpty()) {
+      return title;
+    }
+    if (title.isEmpty() || headingPath.startsWith(title)) {
+      return headingPath;
+    }
+    return title + "\n" + headingPath;
   }
 
   String indexText() {

@@ -49,17 +49,21 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Ingestion.</b> The document is parsed by the {@link DocumentParsers} entry for its media
- * type, cut by the {@link Chunker}, each passage embedded together with its document title and
- * heading path, saved with its document through {@link KnowledgeStore#save} (replacing the
+ * type, cut by the {@link Chunker}, each passage embedded (its text, and apart from it its
+ * section's title and heading path, mixed in with {@link Builder#headingWeight(double)}), saved
+ * with its document through {@link KnowledgeStore#save} (replacing the
  * earlier version of the same id atomically), then put in the vector and BM25 indexes in place of
  * the earlier version's passages. The SHA-256 of media type, title, source, metadata and content
  * is stored as the document's content hash; ingesting the same again changes nothing and returns
  * {@code unchanged = true}. Chunk ids are {@code documentId + "#" + position}.
  *
  * <p><b>Retrieval.</b> The question is embedded and searched in the vector index, and its terms in
- * the BM25 index, {@link Builder#candidates(int)} each; the two rankings are fused by reciprocal
- * rank fusion ({@code score = sum 1/(60 + rank)}). Each fused passage's cosine with the question
- * is known (from the vector search, or computed from its stored embedding); passages below {@link
+ * the BM25 index, {@link Builder#candidates(int)} each; the candidates are fused by score: a
+ * passage's vector similarity plus {@link Builder#lexicalWeight(double)} times its BM25 score
+ * over the question's BM25 ceiling (see {@link Builder#lexicalWeight(double)}). Each candidate's
+ * vector similarity is known (from the vector search, or computed from its stored embedding) and
+ * is its score as a source (a cosine, or with a heading weight the weighted mean of two
+ * cosines); passages below {@link
  * Builder#minScore(double)} are dropped, and the first {@link Builder#topK(int)} of the rest (or an
  * MMR selection, when {@link Builder#diversify(boolean)} is on) are the sources. When nothing
  * passes and the history holds an earlier customer message, retrieval is tried once more with
@@ -115,8 +119,16 @@ public final class DefaultRagEngine implements RagEngine {
   public static final double DEFAULT_CONFIDENT_SCORE = 0.45;
   /** Default number of candidates each retriever contributes to the fusion: 20. */
   public static final int DEFAULT_CANDIDATES = 20;
-  /** Default weight of the BM25 ranking in the fusion, against 1.0 for the vector ranking: 1.0. */
+  /**
+   * Default weight of the normalized BM25 score added to the vector similarity in hybrid
+   * retrieval: 1.0 (for hashing embeddings; semantic models' calibrations set less).
+   */
   public static final double DEFAULT_LEXICAL_WEIGHT = 1.0;
+  /**
+   * Default weight of a passage's section heading (document title and heading path) in its
+   * vector, against 1.0 for the passage's own text: 0.3.
+   */
+  public static final double DEFAULT_HEADING_WEIGHT = 0.3;
   /** Default number of history messages put in the prompt: 6. */
   public static final int DEFAULT_HISTORY_TURNS = 6;
   /** Default MMR trade-off between relevance (1.0) and diversity (0.0), when on: 0.7. */
@@ -170,6 +182,7 @@ public final class DefaultRagEngine implements RagEngine {
   private final int promptBudgetChars;
   private final int exactFilterLimit;
   private final double lexicalWeight;
+  private final double headingWeight;
   private final ExtractiveAnswerer extractive;
   private final Clock clock;
   private final ConcurrentHashMap<TenantId, TenantState> states = new ConcurrentHashMap<>();
@@ -216,6 +229,7 @@ public final class DefaultRagEngine implements RagEngine {
     this.lexicalWeight = b.lexicalWeightSet ? b.lexicalWeight
         : embeddingModel.calibration().map(EmbeddingModel.Calibration::lexicalWeight)
             .orElse(b.lexicalWeight);
+    this.headingWeight = b.headingWeight;
     this.extractive = new ExtractiveAnswerer(b.extractiveIntro, b.noAnswerText, 3, 600);
     this.clock = b.clock;
     if (b.rebuildOnStart) {
@@ -276,11 +290,13 @@ public final class DefaultRagEngine implements RagEngine {
     String title = !parsed.title().isBlank() ? parsed.title()
         : !fallbackTitle.isBlank() ? fallbackTitle : document.id();
     List<Chunker.Chunk> pieces = chunker.chunk(parsed);
-    List<String> indexTexts = new ArrayList<>(pieces.size());
+    List<String> headingPaths = new ArrayList<>(pieces.size());
+    List<String> texts = new ArrayList<>(pieces.size());
     for (Chunker.Chunk c : pieces) {
-      indexTexts.add(ChunkEntry.indexText(title, c.headingPath(), c.text()));
+      headingPaths.add(c.headingPath());
+      texts.add(c.text());
     }
-    List<float[]> vectors = embeddingModel.embedAll(indexTexts);
+    List<float[]> vectors = embedPassages(title, headingPaths, texts);
 
     state.lock.lock();
     try {
@@ -305,6 +321,44 @@ public final class DefaultRagEngine implements RagEngine {
     } finally {
       state.lock.unlock();
     }
+  }
+
+  /**
+   * The vectors of a document's passages: {@code (p + w * h) / (1 + w)} with {@code p} the
+   * passage's embedding, {@code h} the embedding of its section's title and heading path
+   * (embedded once per section) and {@code w} the heading weight; the passage's embedding alone
+   * when the weight is 0. Texts and headings go to the model in one call.
+   */
+  List<float[]> embedPassages(String title, List<String> headingPaths, List<String> texts) {
+    if (headingWeight == 0) {
+      return embeddingModel.embedAll(texts);
+    }
+    Map<String, Integer> headingIndex = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>(texts);
+    int[] headingOf = new int[texts.size()];
+    for (int i = 0; i < texts.size(); i++) {
+      String heading = ChunkEntry.headingText(title, headingPaths.get(i));
+      Integer at = headingIndex.get(heading);
+      if (at == null) {
+        at = all.size();
+        headingIndex.put(heading, at);
+        all.add(heading);
+      }
+      headingOf[i] = at;
+    }
+    List<float[]> embedded = embeddingModel.embedAll(all);
+    List<float[]> out = new ArrayList<>(texts.size());
+    float scale = (float) (1 / (1 + headingWeight));
+    for (int i = 0; i < texts.size(); i++) {
+      float[] p = embedded.get(i);
+      float[] h = embedded.get(headingOf[i]);
+      float[] v = new float[p.length];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = (float) ((p[j] + headingWeight * h[j]) * scale);
+      }
+      out.add(v);
+    }
+    return out;
   }
 
   private IngestResult unchanged(TenantId tenant, TenantState state, KnowledgeDocument doc) {
@@ -480,11 +534,13 @@ public final class DefaultRagEngine implements RagEngine {
       if (doc.isEmpty()) {
         continue;
       }
+      List<String> headingPaths = new ArrayList<>();
       List<String> texts = new ArrayList<>();
       for (KnowledgeChunk c : e.getValue()) {
-        texts.add(ChunkEntry.indexText(doc.get().title(), c.headingPath(), c.text()));
+        headingPaths.add(c.headingPath());
+        texts.add(c.text());
       }
-      List<float[]> vectors = embeddingModel.embedAll(texts);
+      List<float[]> vectors = embedPassages(doc.get().title(), headingPaths, texts);
       List<KnowledgeChunk> updated = new ArrayList<>(texts.size());
       for (int i = 0; i < texts.size(); i++) {
         KnowledgeChunk c = e.getValue().get(i);
@@ -708,8 +764,7 @@ public final class DefaultRagEngine implements RagEngine {
     }
     int k = Math.max(candidates, limit);
     float[] q = mode == RetrievalMode.LEXICAL ? null : embeddingModel.embed(query);
-    List<String> vectorIds = new ArrayList<>();
-    Map<String, Double> cosines = new HashMap<>();
+    Map<String, Double> vectorScores = new HashMap<>();
     if (q != null) {
       List<VectorIndex.Hit> vectorHits;
       if (allowed != null && allowed.size() <= exactFilterLimit) {
@@ -720,32 +775,41 @@ public final class DefaultRagEngine implements RagEngine {
         vectorHits = vectorIndex.search(tenant, q, k);
       }
       for (VectorIndex.Hit h : vectorHits) {
-        vectorIds.add(h.chunkId());
-        cosines.put(h.chunkId(), h.score());
+        vectorScores.put(h.chunkId(), h.score());
       }
     }
-    List<String> lexicalIds = new ArrayList<>();
-    Map<String, Double> bm25 = new HashMap<>();
-    if (mode != RetrievalMode.VECTOR) {
-      for (Bm25Index.Hit h : lexicalIndex.searchStems(tenant, stems, k, accept)) {
-        lexicalIds.add(h.chunkId());
-        bm25.put(h.chunkId(), h.score());
+    Bm25Index.Scores lexical = mode == RetrievalMode.VECTOR ? Bm25Index.Scores.NONE
+        : lexicalIndex.scores(tenant, stems, accept);
+    List<RankFusion.Fused> fused = new ArrayList<>();
+    if (mode == RetrievalMode.LEXICAL) {
+      for (Bm25Index.Hit h : Bm25Index.top(lexical.byChunk(), k)) {
+        fused.add(new RankFusion.Fused(h.chunkId(), 0, lexical.normalized(h.chunkId()),
+            h.score()));
       }
+    } else {
+      Map<String, Double> candidates = new HashMap<>(vectorScores);
+      for (Bm25Index.Hit h : Bm25Index.top(lexical.byChunk(), k)) {
+        ChunkEntry entry = state.entries.get(h.chunkId());
+        if (entry != null && !candidates.containsKey(h.chunkId())) {
+          candidates.put(h.chunkId(), RankFusion.dot(q, entry.embedding()));
+        }
+      }
+      Map<String, Double> normalized = new HashMap<>();
+      for (String id : candidates.keySet()) {
+        normalized.put(id, lexical.normalized(id));
+      }
+      fused = RankFusion.fuse(candidates, normalized,
+          mode == RetrievalMode.HYBRID ? lexicalWeight : 0);
     }
-    List<RankFusion.Fused> fused = RankFusion.reciprocalRank(vectorIds, lexicalIds,
-        RankFusion.RRF_K, lexicalWeight);
     List<ExtractiveAnswerer.Passage> relevant = new ArrayList<>();
     for (RankFusion.Fused f : fused) {
       ChunkEntry entry = state.entries.get(f.chunkId());
       if (entry == null) {
         continue; // removed meanwhile
       }
-      double score;
+      double score = f.vector();
       if (mode == RetrievalMode.LEXICAL) {
-        score = bm25.getOrDefault(f.chunkId(), 0.0);
-      } else {
-        Double cosine = cosines.get(f.chunkId());
-        score = cosine != null ? cosine : RankFusion.dot(q, entry.embedding());
+        score = f.score();
       }
       if (!forAnswer || mode == RetrievalMode.LEXICAL || score >= minScore) {
         relevant.add(new ExtractiveAnswerer.Passage(entry, score));
@@ -960,6 +1024,7 @@ public final class DefaultRagEngine implements RagEngine {
     private int exactFilterLimit = DEFAULT_EXACT_FILTER_LIMIT;
     private double lexicalWeight = DEFAULT_LEXICAL_WEIGHT;
     private boolean lexicalWeightSet;
+    private double headingWeight = DEFAULT_HEADING_WEIGHT;
     private boolean minScoreSet;
     private boolean confidentScoreSet;
     private String extractiveIntro = DEFAULT_EXTRACTIVE_INTRO;
@@ -1142,8 +1207,10 @@ public final class DefaultRagEngine implements RagEngine {
     }
 
     /**
-     * Weight of the BM25 ranking against the vector ranking in the fusion, 0 (vector only) to 1
-     * (equal votes): {@code score = 1 / (60 + vectorRank) + lexicalWeight / (60 + bm25Rank)}.
+     * Weight of the lexical score in hybrid retrieval, 0 (vector only) to 1: a candidate's score
+     * is {@code vectorSimilarity + lexicalWeight * bm25 / bm25Ceiling}, where the ceiling is the
+     * score a passage would reach with every term of the question infinitely often (so the
+     * lexical part, in {@code [0, 1)}, says how much of the question a passage matches).
      * Default the embedding model's {@linkplain EmbeddingModel#calibration() calibration}, else
      * 1.0.
      */
@@ -1153,6 +1220,22 @@ public final class DefaultRagEngine implements RagEngine {
       }
       this.lexicalWeight = lexicalWeight;
       this.lexicalWeightSet = true;
+      return this;
+    }
+
+    /**
+     * Weight of a passage's section heading in its vector, 0 to 1: the passage's text and its
+     * section's title and heading path are embedded apart (the heading once per section) and
+     * the passage's vector is {@code (text + headingWeight * heading) / (1 + headingWeight)},
+     * so its inner product with a question is the weighted mean of the two cosines. 0 embeds the
+     * text alone. Changing it applies to passages embedded afterwards (see {@link
+     * DefaultRagEngine#reembed}). Default 0.3.
+     */
+    public Builder headingWeight(double headingWeight) {
+      if (!(headingWeight >= 0 && headingWeight <= 1)) {
+        throw WacandaException.invalid("headingWeight must be 0..1, was " + headingWeight);
+      }
+      this.headingWeight = headingWeight;
       return this;
     }
 

@@ -35,8 +35,9 @@ public interface EmbeddingModel {
    *
    * @param minScore cosine below which a passage is not relevant
    * @param confidentScore cosine at which an answer's confidence reaches 1.0; above minScore
-   * @param lexicalWeight weight of the BM25 ranking against this model's ranking in hybrid
-   *     retrieval, 0 to 1: strong semantic models do best with a small one
+   * @param lexicalWeight weight of the normalized BM25 score added to this model's similarity in
+   *     hybrid retrieval, 0 to 1 (see {@link DefaultRagEngine.Builder#lexicalWeight(double)}):
+   *     strong semantic models do best with a small one
    */
   record Calibration(double minScore, double confidentScore, double lexicalWeight) {
     public Calibration {

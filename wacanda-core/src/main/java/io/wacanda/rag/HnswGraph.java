@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
- * One hierarchical navigable small world graph (Malkov and Yashunin, 2016) over L2-normalized
- * vectors compared by inner product: the engine behind {@link HnswVectorIndex}. Nodes live in
+ * One hierarchical navigable small world graph (Malkov and Yashunin, 2016) over vectors of norm
+ * at most 1 compared by inner product: the engine behind {@link HnswVectorIndex}. Nodes live in
  * slots; vectors are stored in one flat array, level-0 links in another, so a search touches few
  * objects. Removal marks a slot deleted: it still routes searches but is never returned.
  *

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link VectorIndex}: an in-memory HNSW graph per tenant (hierarchical navigable
  * small world, Malkov and Yashunin 2016, with the neighbour-selection heuristic), created on the
- * tenant's first vector and grown as needed. Vectors must be L2-normalized; a hit's score is the
- * inner product, which equals the cosine for normalized vectors. All vectors of a tenant share the
+ * tenant's first vector and grown as needed. Vectors must have a norm of at most 1; a hit's score
+ * is the inner product, which equals the cosine for normalized vectors (and the weighted mean of
+ * the cosines for {@link DefaultRagEngine}'s mixed passage vectors). All vectors of a tenant share the
  * dimension of its first vector. Levels are drawn from a seeded generator, so the same vectors
  * added in the same order give the same graph.
  *

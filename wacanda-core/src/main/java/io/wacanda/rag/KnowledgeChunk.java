@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param headingPath the headings it sits under, joined with {@code " > "}; empty when none
  * @param position its order within the document, from 0
- * @param embedding the L2-normalized vector, as embedded at ingestion
+ * @param embedding the vector as embedded at ingestion, of norm at most 1 (an L2-normalized
+ *     embedding, or the default engine's weighted mean of the passage's and its heading's)
  */
 public record KnowledgeChunk(String id, TenantId tenant, String documentId, int position,
     String headingPath, String text, float[] embedding) {

@@ -1,72 +1,50 @@
 package io.wacanda.rag;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reciprocal rank fusion and maximal marginal relevance. Stateless. */
+/**
+ * Score fusion of the vector and lexical retrievers, and maximal marginal relevance. Stateless.
+ */
 final class RankFusion {
-
-  /** The RRF damping constant of Cormack, Clarke and Buettcher (2009): 60. */
-  static final int RRF_K = 60;
 
   private RankFusion() {}
 
-  /** A fused candidate; ranks are 1-based, 0 when the ranking did not return it. */
-  record Fused(String chunkId, double score, int firstRank, int secondRank) {
-    int bestRank() {
-      if (firstRank == 0) {
-        return secondRank;
-      }
-      return secondRank == 0 ? firstRank : Math.min(firstRank, secondRank);
-    }
-  }
+  /**
+   * A fused candidate.
+   *
+   * @param vector its vector similarity with the query
+   * @param lexical its lexical score, normalized to {@code [0, 1)}
+   * @param score {@code vector + lexicalWeight * lexical}
+   */
+  record Fused(String chunkId, double vector, double lexical, double score) {}
 
   /**
-   * Fuses two rankings: each id scores {@code sum 1 / (k + rank)} over the rankings that return
-   * it. Best first; ties broken by best single rank, then by the first ranking.
+   * Fuses by score, not by rank: each candidate scores {@code vector + lexicalWeight * lexical}.
+   * Unlike reciprocal rank fusion, which separates neighbouring ranks by about {@code 1/60²}
+   * whatever their scores, a passage the lexical index likes only overtakes a better vector
+   * match when it makes up the vector gap, and a lexical match that covers little of the
+   * question ({@code lexical} near 0) changes little. Best first; ties broken by the vector
+   * similarity, then by chunk id.
+   *
+   * @param vector vector similarity per candidate; every candidate must have one
+   * @param lexical normalized lexical score per candidate; absent means 0
    */
-  static List<Fused> reciprocalRank(List<String> first, List<String> second, int k) {
-    return reciprocalRank(first, second, k, 1.0);
-  }
-
-  /**
-   * Weighted fusion: each id scores {@code 1 / (k + rank1) + secondWeight / (k + rank2)}, so a
-   * weaker second ranking (0 < weight < 1) breaks ties and lifts what the first missed without
-   * outvoting it.
-   */
-  static List<Fused> reciprocalRank(List<String> first, List<String> second, int k,
-      double secondWeight) {
-    Map<String, int[]> ranks = new HashMap<>();
-    for (int i = 0; i < first.size(); i++) {
-      ranks.computeIfAbsent(first.get(i), x -> new int[2])[0] = i + 1;
-    }
-    for (int i = 0; i < second.size(); i++) {
-      int[] r = ranks.computeIfAbsent(second.get(i), x -> new int[2]);
-      if (r[1] == 0) {
-        r[1] = i + 1;
-      }
-    }
-    List<Fused> fused = new ArrayList<>(ranks.size());
-    for (Map.Entry<String, int[]> e : ranks.entrySet()) {
-      int a = e.getValue()[0];
-      int b = e.getValue()[1];
-      double score = (a > 0 ? 1.0 / (k + a) : 0) + (b > 0 ? secondWeight / (k + b) : 0);
-      fused.add(new Fused(e.getKey(), score, a, b));
+  static List<Fused> fuse(Map<String, Double> vector, Map<String, Double> lexical,
+      double lexicalWeight) {
+    List<Fused> fused = new ArrayList<>(vector.size());
+    for (Map.Entry<String, Double> e : vector.entrySet()) {
+      double v = e.getValue();
+      double l = lexical.getOrDefault(e.getKey(), 0.0);
+      fused.add(new Fused(e.getKey(), v, l, v + lexicalWeight * l));
     }
     fused.sort((x, y) -> {
       int c = Double.compare(y.score(), x.score());
       if (c != 0) {
         return c;
       }
-      c = Integer.compare(x.bestRank(), y.bestRank());
-      if (c != 0) {
-        return c;
-      }
-      int xa = x.firstRank() == 0 ? Integer.MAX_VALUE : x.firstRank();
-      int ya = y.firstRank() == 0 ? Integer.MAX_VALUE : y.firstRank();
-      c = Integer.compare(xa, ya);
+      c = Double.compare(y.vector(), x.vector());
       return c != 0 ? c : x.chunkId().compareTo(y.chunkId());
     });
     return fused;
@@ -77,7 +55,7 @@ final class RankFusion {
    * relevance - (1 - lambda) * max similarity to those taken}; candidates whose similarity to a
    * taken one reaches {@code duplicateSimilarity} are dropped as near-duplicates.
    *
-   * @param vectors L2-normalized candidate vectors, best candidate first
+   * @param vectors candidate vectors, best candidate first; compared by cosine
    * @param relevance relevance of each candidate, comparable to an inner product
    * @return indexes of the chosen candidates, in the order chosen
    */
@@ -107,7 +85,7 @@ final class RankFusion {
       out[best] = true;
       for (int i = 0; i < n; i++) {
         if (!out[i]) {
-          double sim = dot(vectors.get(i), vectors.get(best));
+          double sim = cosine(vectors.get(i), vectors.get(best));
           if (sim >= duplicateSimilarity) {
             out[i] = true;
           } else if (chosen.size() == 1 || sim > maxSim[i]) {
@@ -117,6 +95,22 @@ final class RankFusion {
       }
     }
     return chosen;
+  }
+
+  /** The cosine of two vectors; 0 when either is zero or their dimensions differ. */
+  static double cosine(float[] a, float[] b) {
+    if (a.length != b.length) {
+      return 0;
+    }
+    double d = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      d += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return na == 0 || nb == 0 ? 0 : d / Math.sqrt(na * nb);
   }
 
   static double dot(float[] a, float[] b) {

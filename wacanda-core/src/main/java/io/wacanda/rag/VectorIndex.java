@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Nearest-neighbour search over chunk embeddings, per tenant. Vectors are L2-normalized and
- * compared by inner product. Thread-safe.
+ * Nearest-neighbour search over chunk embeddings, per tenant. Vectors have a norm of at most 1
+ * (L2-normalized embeddings, or weighted means of them such as {@link DefaultRagEngine}'s passage
+ * and heading mix) and compared by inner product. Thread-safe.
  */
 public interface VectorIndex {
 

@@ -7,7 +7,8 @@
  * the source of truth every index is rebuilt from. Every default works offline: {@link
  * io.wacanda.rag.HashingEmbeddingModel} embeddings, a per-tenant {@link
  * io.wacanda.rag.HnswVectorIndex} (an HNSW graph of its own, persisted in a checksummed format)
- * fused with a {@link io.wacanda.rag.Bm25Index} by weighted reciprocal rank fusion, an {@link
+ * fused with a {@link io.wacanda.rag.Bm25Index} by score (vector similarity plus the weighted,
+ * normalized BM25 score), an {@link
  * io.wacanda.rag.InMemoryKnowledgeStore}, and extractive answers quoting the knowledge base when
  * no chat model (such as {@link io.wacanda.rag.OpenAiCompatibleChatModel}) is configured.
  * Retrieval can be restricted by a {@link io.wacanda.rag.RetrievalFilter} on documents' ids,

@@ -28,6 +28,34 @@ class Bm25IndexTest {
   }
 
   @Test
+  void normalizesScoresByTheQuerysCeilingSoPartialMatchesScoreLess() {
+    Bm25Index index = Bm25Index.create();
+    index.add(A, "amex", "We accept American Express cards.");
+    index.add(A, "visa", "We accept Visa cards and PayPal.");
+    index.add(A, "hours", "Our opening hours are 9 to 5.");
+
+    Bm25Index.Scores both = index.scores(A, TextAnalyzer.stems("American Express"), null);
+    Bm25Index.Scores half = index.scores(A, TextAnalyzer.stems("American Airlines"), null);
+
+    // ceiling = sum of idf * (k1 + 1) over the distinct query terms, matched or not
+    double idfAmerican = index.idf(A, "american");
+    double idfAirlines = index.idf(A, "airlin");
+    assertThat(half.ceiling()).isCloseTo((idfAmerican + idfAirlines) * 2.2,
+        org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(both.normalized("amex")).isBetween(0.3, 1.0).isLessThan(1.0);
+    // the same passage matching half of a question scores about half as much after normalizing,
+    // though its best raw score is the query's top score in both cases
+    assertThat(half.normalized("amex")).isLessThan(both.normalized("amex") * 0.6)
+        .isGreaterThan(0);
+    assertThat(both.normalized("hours")).isZero();
+    assertThat(both.byChunk()).containsOnlyKeys("amex");
+    assertThat(index.scores(A, TextAnalyzer.stems("American"), id -> !id.equals("amex"))
+        .byChunk()).isEmpty();
+    assertThat(index.scores(TenantId.of("none"), TextAnalyzer.stems("cards"), null).ceiling())
+        .isZero();
+  }
+
+  @Test
   void replacesAPassageAddedAgainAndForgetsRemovedOnes() {
     Bm25Index index = Bm25Index.create();
     index.add(A, "x", "parcel tracking");

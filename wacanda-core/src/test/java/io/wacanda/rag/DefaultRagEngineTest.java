@@ -433,6 +433,121 @@ class DefaultRagEngineTest {
     assertThat(engine.answer(SHOP, "how do I return an item", List.of()).sources()).isNotEmpty();
   }
 
+  /** Embeds a text as the axis of the first keyword it holds (refund, return, deliver), else 3. */
+  private static final class KeywordModel implements EmbeddingModel {
+    final List<String> embedded = new CopyOnWriteArrayList<>();
+
+    @Override
+    public int dimension() {
+      return 4;
+    }
+
+    @Override
+    public float[] embed(String text) {
+      embedded.add(text);
+      String t = text.toLowerCase(java.util.Locale.ROOT);
+      float[] v = new float[4];
+      v[t.contains("refund") ? 0 : t.contains("return") ? 1 : t.contains("deliver") ? 2 : 3] = 1;
+      return v;
+    }
+  }
+
+  private static final Document SECTIONS = Document.of("policy.md", "", "kb/policy.md",
+      "text/markdown", """
+          # Returns policy
+
+          Items can go back within 30 days if they are unused and still in their packaging.
+
+          Bring the parcel to any post office and keep the receipt until the money arrives.
+
+          ## Refund timing
+
+          The money reaches your card within 5 working days after we receive the parcel.
+          """);
+
+  @Test
+  void mixesEachPassagesSectionHeadingIntoItsVectorEmbeddingEachHeadingOnce() {
+    KeywordModel model = new KeywordModel();
+    InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
+    DefaultRagEngine engine = DefaultRagEngine.builder().embeddingModel(model)
+        .knowledgeStore(store).chunker(ParagraphChunker.builder().maxChars(100)
+            .overlapChars(0).build()).build();
+
+    engine.ingest(SHOP, SECTIONS);
+
+    List<KnowledgeChunk> chunks = store.chunks(SHOP);
+    assertThat(chunks).hasSize(3);
+    // passage text (axis 3, no keyword) + 0.3 * heading "Returns policy" (axis 1), over 1.3
+    float[] underReturns = {0f, 0.3f / 1.3f, 0f, 1f / 1.3f};
+    // "Returns policy > Refund timing" holds "refund" first: axis 0
+    float[] underRefund = {0.3f / 1.3f, 0f, 0f, 1f / 1.3f};
+    assertThat(chunks.get(0).embedding()).containsExactly(underReturns, within(1e-6f));
+    assertThat(chunks.get(1).embedding()).containsExactly(underReturns, within(1e-6f));
+    assertThat(chunks.get(2).embedding()).containsExactly(underRefund, within(1e-6f));
+    assertThat(model.embedded).containsOnlyOnce("Returns policy",
+        "Returns policy > Refund timing");
+    assertThat(model.embedded).hasSize(5); // three passages, two headings
+
+    // a question about returning finds the passages under the Returns heading, not the others
+    List<Source> found = engine.search(SHOP, "return", 3, RetrievalMode.VECTOR,
+        RetrievalFilter.none());
+    assertThat(found).extracting(Source::position).containsExactly(0, 1, 2);
+    assertThat(found.get(0).score()).isCloseTo(0.3 / 1.3, within(1e-6));
+    assertThat(found.get(2).score()).isZero();
+
+    // re-embedding follows the same rule
+    assertThat(engine.reembed(SHOP)).isEqualTo(3);
+    assertThat(store.chunks(SHOP).get(2).embedding())
+        .containsExactly(underRefund, within(1e-6f));
+  }
+
+  @Test
+  void headingWeightZeroEmbedsThePassageAlone() {
+    KeywordModel model = new KeywordModel();
+    InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
+    DefaultRagEngine engine = DefaultRagEngine.builder().embeddingModel(model)
+        .knowledgeStore(store).headingWeight(0).build();
+
+    engine.ingest(SHOP, SECTIONS);
+
+    assertThat(store.chunks(SHOP)).allSatisfy(c -> assertThat(c.embedding())
+        .containsExactly(new float[] {0f, 0f, 0f, 1f}, within(1e-6f)));
+    assertThat(model.embedded).noneMatch(t -> t.equals("Returns policy"));
+    assertThatThrownBy(() -> DefaultRagEngine.builder().headingWeight(1.5))
+        .isInstanceOf(WacandaException.class).hasMessageContaining("headingWeight");
+  }
+
+  @Test
+  void hybridAddsTheNormalizedLexicalScoreToTheVectorSimilarity() {
+    KeywordModel model = new KeywordModel();
+    DefaultRagEngine engine = DefaultRagEngine.builder().embeddingModel(model)
+        .headingWeight(0).lexicalWeight(0.5).build();
+    // a and b embed alike (no keyword: axis 3); b matches more of the question's words
+    engine.ingest(SHOP, Document.of("a", "", "", "text/plain", "The parcel is left at the door."));
+    engine.ingest(SHOP, Document.of("b", "", "", "text/plain",
+        "Our courier brings the parcel to your door."));
+    // c matches every word, but is about refunds (axis 0): a much worse vector match
+    engine.ingest(SHOP, Document.of("c", "", "", "text/plain",
+        "Refund: our courier takes the parcel back from your door."));
+    String question = "courier parcel door";
+
+    List<Source> vector = engine.search(SHOP, question, 3, RetrievalMode.VECTOR,
+        RetrievalFilter.none());
+    List<Source> hybrid = engine.search(SHOP, question, 3, RetrievalMode.HYBRID,
+        RetrievalFilter.none());
+    List<Source> lexical = engine.search(SHOP, question, 3, RetrievalMode.LEXICAL,
+        RetrievalFilter.none());
+
+    // vector only: a and b tie at 1.0 (then by id), c scores 0
+    assertThat(vector).extracting(Source::documentId).containsExactly("a", "b", "c");
+    // BM25 alone puts c, which holds all three words, at least above a
+    assertThat(lexical.get(lexical.size() - 1).documentId()).isEqualTo("a");
+    // hybrid: the lexical part breaks the vector tie for b, but cannot make up c's vector gap
+    assertThat(hybrid).extracting(Source::documentId).containsExactly("b", "a", "c");
+    // the score of a source stays its vector similarity, whatever the lexical part added
+    assertThat(hybrid).extracting(Source::score).containsExactly(1.0, 1.0, 0.0);
+  }
+
   @Test
   void rejectsContradictorySettings() {
     assertThatThrownBy(() -> DefaultRagEngine.builder().minScore(0.5).confidentScore(0.4).build())

@@ -67,4 +67,52 @@ class IndexPersistenceTest {
     assertThat(after.search(T, "delivery working days", 5, RetrievalMode.VECTOR,
         RetrievalFilter.none())).extracting(Source::documentId).containsOnly("returns");
   }
+
+  @Test
+  void mixedPassageVectorsAreSavedLoadedAndDeletedLikeAnyOther() {
+    InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
+    HnswVectorIndex first = HnswVectorIndex.create();
+    DefaultRagEngine before = DefaultRagEngine.builder().knowledgeStore(store)
+        .vectorIndex(first).build();
+    before.ingest(T, Document.of("guide", "", "kb/guide.md", "text/markdown", """
+        # Returns
+
+        You can return any item within 30 days of delivery.
+
+        # Delivery
+
+        Standard delivery takes 3 to 5 working days.
+        """));
+    fill(before);
+    // one vector per passage: the weighted mean of its text's and its heading's embeddings
+    List<KnowledgeChunk> chunks = store.chunks(T);
+    assertThat(chunks).allSatisfy(c -> {
+      double norm = Math.sqrt(RankFusion.dot(c.embedding(), c.embedding()));
+      assertThat(norm).isLessThan(0.999).isGreaterThan(0.5);
+    });
+    Path file = dir.resolve("t.hnsw");
+    first.save(T, file);
+
+    HnswVectorIndex loaded = HnswVectorIndex.create();
+    loaded.load(T, file);
+    assertThat(loaded.holdsExactly(T, chunks)).isTrue();
+    DefaultRagEngine after = DefaultRagEngine.builder().knowledgeStore(store)
+        .vectorIndex(loaded).build();
+    for (RetrievalMode mode : RetrievalMode.values()) {
+      assertThat(after.search(T, "how long does delivery take", 5, mode, RetrievalFilter.none()))
+          .isEqualTo(before.search(T, "how long does delivery take", 5, mode,
+              RetrievalFilter.none()));
+    }
+
+    after.delete(T, "guide");
+    assertThat(loaded.size(T)).isEqualTo(2);
+    assertThat(after.search(T, "how long does delivery take", 5, RetrievalMode.HYBRID,
+        RetrievalFilter.none())).extracting(Source::documentId)
+        .containsExactlyInAnyOrder("returns", "shipping");
+    Path again = dir.resolve("t2.hnsw");
+    loaded.save(T, again);
+    HnswVectorIndex reloaded = HnswVectorIndex.create();
+    reloaded.load(T, again);
+    assertThat(reloaded.holdsExactly(T, store.chunks(T))).isTrue();
+  }
 }

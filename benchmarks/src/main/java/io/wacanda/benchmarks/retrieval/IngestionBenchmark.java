@@ -6,6 +6,8 @@ import io.wacanda.rag.DefaultRagEngine;
 import io.wacanda.rag.Document;
 import io.wacanda.rag.EmbeddingModel;
 import io.wacanda.rag.HashingEmbeddingModel;
+import io.wacanda.rag.RetrievalFilter;
+import io.wacanda.rag.RetrievalMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +17,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Ingestion throughput (passages per second through parse, chunk, embed and index) and the time
- * to embed one question, for the offline all-MiniLM-L6-v2 embeddings (in the caller's thread,
- * and with a 2-thread executor) and for core's hashing embeddings.
+ * Ingestion throughput (passages per second through parse, chunk, embed and index), the time to
+ * embed one question and the time of a whole hybrid search (embedding, HNSW, BM25, fusion; top
+ * 5), for the offline all-MiniLM-L6-v2 embeddings (in the caller's thread, and with a 2-thread
+ * executor; with the default heading weight, which embeds each section's heading once besides
+ * the passages, and with heading weight 0, passages only) and for core's hashing embeddings.
  *
  * <pre>
  * java -cp ... io.wacanda.benchmarks.retrieval.IngestionBenchmark [--debian-dir DIR]
@@ -64,10 +68,12 @@ public final class IngestionBenchmark {
 
     RetrievalEvaluation.out("");
     RetrievalEvaluation.out("| embeddings | passages | ingestion | passages/s | question embedding "
-        + "p50 | p95 |");
-    RetrievalEvaluation.out("|---|---:|---:|---:|---:|---:|");
+        + "p50 | p95 | hybrid search p50 | p95 |");
+    RetrievalEvaluation.out("|---|---:|---:|---:|---:|---:|---:|---:|");
     run("all-MiniLM-L6-v2 q (caller thread)", OfflineEmbeddings.allMiniLmL6V2(), corpus,
         questions);
+    run("all-MiniLM-L6-v2 q (caller thread), heading weight 0", OfflineEmbeddings.allMiniLmL6V2(),
+        corpus, questions, 0.0);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       run("all-MiniLM-L6-v2 q (2-thread executor)", OfflineEmbeddings.allMiniLmL6V2(pool),
@@ -80,11 +86,17 @@ public final class IngestionBenchmark {
 
   static void run(String label, EmbeddingModel model, List<Document> corpus,
       List<String> questions) {
+    run(label, model, corpus, questions, DefaultRagEngine.DEFAULT_HEADING_WEIGHT);
+  }
+
+  static void run(String label, EmbeddingModel model, List<Document> corpus,
+      List<String> questions, double headingWeight) {
     // warm up the model and the JIT on a few texts
     for (int i = 0; i < 20; i++) {
       model.embed(questions.get(i % questions.size()));
     }
-    DefaultRagEngine rag = DefaultRagEngine.builder().embeddingModel(model).build();
+    DefaultRagEngine rag = DefaultRagEngine.builder().embeddingModel(model)
+        .headingWeight(headingWeight).build();
     TenantId tenant = TenantId.of("bench");
     long t0 = System.nanoTime();
     int passages = 0;
@@ -100,9 +112,18 @@ public final class IngestionBenchmark {
       micros[i] = (System.nanoTime() - s) / 1000;
     }
     Arrays.sort(micros);
-    RetrievalEvaluation.out("| %s | %,d | %.1f s | %,.0f | %.2f ms | %.2f ms |", label, passages,
-        seconds, passages / seconds, micros[micros.length / 2] / 1000.0,
-        micros[(int) (micros.length * 0.95)] / 1000.0);
+    long[] search = new long[micros.length];
+    for (int i = 0; i < search.length; i++) {
+      String q = questions.get(i % questions.size());
+      long s = System.nanoTime();
+      rag.search(tenant, q, 5, RetrievalMode.HYBRID, RetrievalFilter.none());
+      search[i] = (System.nanoTime() - s) / 1000;
+    }
+    Arrays.sort(search);
+    RetrievalEvaluation.out("| %s | %,d | %.1f s | %,.0f | %.2f ms | %.2f ms | %.2f ms | %.2f ms |",
+        label, passages, seconds, passages / seconds, micros[micros.length / 2] / 1000.0,
+        micros[(int) (micros.length * 0.95)] / 1000.0, search[search.length / 2] / 1000.0,
+        search[(int) (search.length * 0.95)] / 1000.0);
   }
 
   private static long bytes(List<Document> docs) {

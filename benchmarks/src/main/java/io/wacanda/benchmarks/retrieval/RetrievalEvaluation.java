@@ -45,9 +45,10 @@ import java.util.stream.Stream;
  *     [--debian-dir /usr/share/debian-reference]
  * </pre>
  *
- * <p>Tuning aids: {@code --sweep} (hybrid over chunk sizes {@code -Dsweep.sizes=800,400} and BM25
- * weights {@code -Dsweep.weights=1.0,0.2}); {@code -Deval.diff=true} (help centre questions whose
- * rank differs between vector and hybrid retrieval).
+ * <p>Tuning aids: {@code --sweep} (hybrid over chunk sizes {@code -Dsweep.sizes=800,400}, heading
+ * weights {@code -Dsweep.headings=0,0.3} and lexical weights {@code -Dsweep.weights=1.0,0.2};
+ * {@code -Dsweep.model=hashing} for the hashing embeddings); {@code -Deval.diff=true} (help
+ * centre questions whose rank differs between vector and hybrid retrieval).
  *
  * <p><b>Corpora.</b> {@code helpcentre}: the quickstart's sample help centre (6 Markdown files, on
  * the class path) with {@code retrieval/helpcentre-questions.tsv} (67 questions).
@@ -149,7 +150,7 @@ public final class RetrievalEvaluation {
     DefaultRagEngine hashing = ingest(c, HashingEmbeddingModel.create());
     pipelines.put("Wacanda lexical (BM25)", q -> texts(semantic, q, RetrievalMode.LEXICAL));
     pipelines.put("Wacanda vector (MiniLM, HNSW)", q -> texts(semantic, q, RetrievalMode.VECTOR));
-    pipelines.put("Wacanda hybrid (MiniLM + BM25, RRF)",
+    pipelines.put("Wacanda hybrid (MiniLM + BM25)",
         q -> texts(semantic, q, RetrievalMode.HYBRID));
     pipelines.put("Wacanda hybrid (hashing + BM25, no model)",
         q -> texts(hashing, q, RetrievalMode.HYBRID));
@@ -166,7 +167,7 @@ public final class RetrievalEvaluation {
       results.put(p.getKey(), s);
       out("| %s | %.3f | %.3f | %.3f |", p.getKey(), s.hit1(), s.hit5(), s.mrr());
     }
-    Scores hybrid = results.get("Wacanda hybrid (MiniLM + BM25, RRF)");
+    Scores hybrid = results.get("Wacanda hybrid (MiniLM + BM25)");
     Scores bestRef = results.entrySet().stream().filter(e -> e.getKey().startsWith("LangChain4j"))
         .map(Map.Entry::getValue)
         .reduce((a, b) -> new Scores(Math.max(a.hit1(), b.hit1()), Math.max(a.hit5(), b.hit5()),
@@ -183,23 +184,36 @@ public final class RetrievalEvaluation {
     }
   }
 
-  /** Hybrid retrieval over a grid of chunk sizes and lexical weights (tuning aid). */
+  /**
+   * Hybrid retrieval over a grid of chunk sizes, heading weights and lexical weights (tuning aid);
+   * {@code -Dsweep.model=hashing} sweeps core's hashing embeddings instead of MiniLM.
+   */
   static void sweep(Corpus c, LangChain4jEmbeddingModel minilm) {
-    out("| maxChars | lexicalWeight | hit@1 | hit@5 | MRR@10 |");
-    out("|---:|---:|---:|---:|---:|");
+    EmbeddingModel model = System.getProperty("sweep.model", "minilm").equals("hashing")
+        ? HashingEmbeddingModel.create() : minilm;
+    out("| maxChars | headingWeight | lexicalWeight | hit@1 | hit@5 | MRR@10 |");
+    out("|---:|---:|---:|---:|---:|---:|");
+    double[] headings = Arrays.stream(System.getProperty("sweep.headings", "0.3").split(","))
+        .mapToDouble(Double::parseDouble).toArray();
     int[] sizes = Arrays.stream(System.getProperty("sweep.sizes", "800,500,400,300").split(","))
         .mapToInt(Integer::parseInt).toArray();
     double[] weights = Arrays.stream(System.getProperty("sweep.weights", "1.0,0.6,0.4,0.2,0.0")
         .split(",")).mapToDouble(Double::parseDouble).toArray();
     for (int maxChars : sizes) {
-      for (double w : weights) {
-        DefaultRagEngine rag = DefaultRagEngine.builder().embeddingModel(minilm)
+      for (double h : headings) {
+        // one ingestion per chunk size and heading weight; lexical weights only change queries
+        DefaultRagEngine rag = DefaultRagEngine.builder().embeddingModel(model)
             .chunker(io.wacanda.rag.ParagraphChunker.builder().maxChars(maxChars)
                 .overlapChars(Math.min(100, maxChars / 4)).build())
-            .lexicalWeight(w).build();
+            .headingWeight(h).build();
         c.documents().forEach(d -> rag.ingest(TENANT, d));
-        Scores s = score(c, q -> texts(rag, q, RetrievalMode.HYBRID), null);
-        out("| %d | %.2f | %.3f | %.3f | %.3f |", maxChars, w, s.hit1(), s.hit5(), s.mrr());
+        for (double w : weights) {
+          DefaultRagEngine view = DefaultRagEngine.builder().embeddingModel(model)
+              .knowledgeStore(rag.knowledgeStore()).headingWeight(h).lexicalWeight(w).build();
+          Scores s = score(c, q -> texts(view, q, RetrievalMode.HYBRID), null);
+          out("| %d | %.2f | %.2f | %.3f | %.3f | %.3f |", maxChars, h, w, s.hit1(), s.hit5(),
+              s.mrr());
+        }
       }
     }
   }
