@@ -227,26 +227,30 @@ class CrashIT {
           + (MESSAGES - acked.size());
       report.resent = resend.size();
       Child last = child;
-      List<Future<Boolean>> retries = new ArrayList<>();
+      List<Future<String>> retries = new ArrayList<>();
       for (int n : resend) {
         retries.add(clients.submit(() -> {
           // Like a platform: retry with growing pauses (a busy embedded database may answer 5xx
           // or time out while the restarted process catches up on its backlog).
           long pauseMs = 100;
+          List<String> outcomes = new ArrayList<>();
           for (int attempt = 0; attempt < 12; attempt++) {
-            if (send(http, last, integrationId, signer, n)) {
-              return true;
+            String outcome = attempt(http, last, integrationId, signer, n);
+            if (outcome.startsWith("2")) {
+              return "";
             }
+            outcomes.add(outcome);
             java.util.concurrent.locks.LockSupport.parkNanos(
                 TimeUnit.MILLISECONDS.toNanos(pauseMs));
             pauseMs = Math.min(5_000, pauseMs * 2);
           }
-          return false;
+          return outcomes + ", child alive: " + last.process.isAlive();
         }));
       }
       for (int i = 0; i < retries.size(); i++) {
-        assertThat(retries.get(i).get(180, TimeUnit.SECONDS))
-            .as("message %d acknowledged on the last life", resend.get(i)).isTrue();
+        assertThat(retries.get(i).get(240, TimeUnit.SECONDS))
+            .as("message %d acknowledged on the last life (failed attempts shown)",
+                resend.get(i)).isEmpty();
         acked.put(resend.get(i), true);
       }
 
@@ -301,6 +305,12 @@ class CrashIT {
   /** One signed webhook; @return whether the platform got a 2xx. */
   private static boolean send(HttpClient http, Child child, String integrationId,
       StandardWebhooks signer, int n) {
+    return attempt(http, child, integrationId, signer, n).startsWith("2");
+  }
+
+  /** One delivery; @return the status code, or the exception that ended it. */
+  private static String attempt(HttpClient http, Child child, String integrationId,
+      StandardWebhooks signer, int n) {
     byte[] body = Json.write(Map.of("type", "message.received", "data", Map.of(
         "sender_id", "cust-" + n, "sender_name", "Customer " + n, "message", QUESTION,
         "message_id", "m-" + n)));
@@ -310,13 +320,14 @@ class CrashIT {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     signer.headers("wh-" + n + "-" + UUID.randomUUID(), body).forEach(request::header);
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode()
-          / 100 == 2;
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() / 100 == 2 ? String.valueOf(r.statusCode())
+          : r.statusCode() + " " + r.body();
     } catch (IOException e) {
-      return false;
+      return e.toString();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return e.toString();
     }
   }
 
