@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -34,30 +35,50 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * {@link EventStreams}.
  */
 @Controller
-final class WacandaEndpoint {
+final class WacandaEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WacandaEndpoint.class);
   static final String BASE = "${wacanda.http.base-path:/wacanda}";
 
   private final WacandaHttpHandler handler;
   private final EventStreams streams;
   private final String basePath;
+  private final AtomicInteger inProgress = new AtomicInteger();
+  private final AutoCloseable inProgressReport;
 
   WacandaEndpoint(WacandaHttpHandler handler, EventStreams streams, String basePath) {
     this.handler = handler;
     this.streams = streams;
     this.basePath = basePath;
+    // Acknowledgements first: inbox workers step aside while Wacanda requests are in progress.
+    this.inProgressReport = handler.reportRequestsWaiting(() -> inProgress.get() > 0);
+  }
+
+  /** Wacanda requests (not event streams) being served right now. */
+  int requestsInProgress() {
+    return inProgress.get();
+  }
+
+  /** Withdraws the in-progress report when the context closes. */
+  @Override
+  public void close() throws Exception {
+    inProgressReport.close();
   }
 
   @RequestMapping(path = {BASE + "/webhooks/**", BASE + "/external-api", BASE + "/external-api/",
       BASE + "/admin", BASE + "/admin/**", BASE + "/health"})
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    int max = handler.options().maxBodyBytes();
-    long declared = request.getContentLengthLong();
-    byte[] body = declared > max ? null : readLimited(request.getInputStream(), max);
-    HttpResponse answer = body == null
-        ? handler.payloadTooLarge(toWacanda(request, new byte[0]))
-        : handler.handle(toWacanda(request, body));
-    write(answer, request, response);
+    inProgress.incrementAndGet();
+    try {
+      int max = handler.options().maxBodyBytes();
+      long declared = request.getContentLengthLong();
+      byte[] body = declared > max ? null : readLimited(request.getInputStream(), max);
+      HttpResponse answer = body == null
+          ? handler.payloadTooLarge(toWacanda(request, new byte[0]))
+          : handler.handle(toWacanda(request, body));
+      write(answer, request, response);
+    } finally {
+      inProgress.decrementAndGet();
+    }
   }
 
   /** The admin event stream; errors (401, too many streams) come back in the envelope. */

@@ -79,6 +79,15 @@ class WacandaWebIntegrationTests {
   @Autowired
   MeterRegistry meters;
 
+  @Autowired
+  io.wacanda.Wacanda wacanda;
+
+  @Autowired
+  io.wacanda.inbox.WebhookEventStore events;
+
+  @Autowired
+  WacandaEndpoint endpoint;
+
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -359,5 +368,43 @@ class WacandaWebIntegrationTests {
     assertThat(wacanda.get("status").asText()).isEqualTo("UP");
     assertThat(wacanda.at("/details/enabled").asInt()).isPositive();
     assertThat(wacanda.at("/details/states/connected").asInt()).isPositive();
+  }
+
+  @Test
+  void inboxWorkersStepAsideWhileAWacandaRequestIsInProgress() throws Exception {
+    String id = createCustom("Ack first", "{}").path("id").asText();
+    io.wacanda.TenantId shop = io.wacanda.TenantId.of("shop");
+    byte[] body = "{\"action\":\"status\",\"integration_key\":\"none\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      // Headers and half the body: the endpoint now waits for the rest, in progress.
+      out.write(("POST /wacanda/external-api HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+          + "application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, body.length / 2);
+      out.flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.requestsInProgress() == 1);
+
+      String eventId = wacanda.inbox().append(shop, id, List.of(
+          new io.wacanda.channel.InboundEvent.Message(io.wacanda.channel.InboundMessage.text(
+              "ack-first-1", "customer-1", "", Instant.now(), "Hello"))))
+          .get(0).event().id();
+      // Workers poll every 20 ms here: held for 300 ms, the event would long be answered.
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() ->
+          events.find(shop, eventId).orElseThrow().status()
+              == io.wacanda.inbox.EventStatus.PENDING);
+
+      out.write(body, body.length / 2, body.length - body.length / 2);
+      out.flush();
+      String statusLine = new String(socket.getInputStream().readNBytes(12),
+          StandardCharsets.US_ASCII);
+      assertThat(statusLine).isEqualTo("HTTP/1.1 401");
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          events.find(shop, eventId).orElseThrow().status()
+              == io.wacanda.inbox.EventStatus.PROCESSED);
+    }
+    assertThat(endpoint.requestsInProgress()).isZero();
   }
 }
