@@ -1,7 +1,10 @@
 package io.wacanda.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.wacanda.ErrorCode;
 import io.wacanda.WacandaException;
 import io.wacanda.internal.Json;
@@ -12,6 +15,14 @@ import java.util.Optional;
 
 /** Reading JSON request bodies with clear errors. */
 final class Requests {
+  /**
+   * Strict reading of request bodies: a field given twice or anything after the JSON value is an
+   * error, not silently resolved (a validator and a consumer must never see different values).
+   */
+  private static final ObjectReader STRICT = Json.mapper().reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
   private Requests() {}
 
   static JsonNode jsonObject(HttpRequest request) {
@@ -20,9 +31,14 @@ final class Requests {
     }
     JsonNode node;
     try {
-      node = Json.mapper().readTree(request.body());
+      node = STRICT.readTree(request.body());
     } catch (JsonProcessingException e) {
+      String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+      String why = original.startsWith("Duplicate field")
+          ? "a field appears twice"
+          : original.startsWith("Trailing token") ? "there is more after the JSON value" : "";
       throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body is not valid JSON"
+          + (why.isEmpty() ? "" : ": " + why)
           + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
               + e.getLocation().getColumnNr() + ")" : ""));
     } catch (IOException e) {

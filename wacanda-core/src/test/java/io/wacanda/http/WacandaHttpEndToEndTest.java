@@ -208,6 +208,22 @@ class WacandaHttpEndToEndTest {
   }
 
   @Test
+  void duplicateFieldsAndTrailingContentAreMalformed() throws Exception {
+    Reply twice = call("POST", "/external-api", null,
+        "{\"action\":\"status\",\"action\":\"chat\",\"integration_key\":\"x\"}");
+    assertThat(twice.status()).isEqualTo(400);
+    assertThat(twice.json().at("/error/code").asText()).isEqualTo("MALFORMED_JSON");
+    assertThat(twice.json().at("/error/message").asText()).contains("a field appears twice");
+
+    Reply trailing = call("POST", "/external-api", null,
+        "{\"action\":\"status\",\"integration_key\":\"x\"} {\"action\":\"chat\"}");
+    assertThat(trailing.status()).isEqualTo(400);
+    assertThat(trailing.json().at("/error/code").asText()).isEqualTo("MALFORMED_JSON");
+    assertThat(trailing.json().at("/error/message").asText())
+        .contains("there is more after the JSON value");
+  }
+
+  @Test
   void unknownOrMissingActionIs400() throws Exception {
     Reply r = call("POST", "/external-api", null, "{\"action\":\"explode\",\"integration_key\":\"x\"}");
     assertThat(r.status()).isEqualTo(400);
