@@ -503,6 +503,22 @@ public final class DefaultRagEngine implements RagEngine {
   }
 
   /**
+   * Rebuilds one tenant's vector and BM25 indexes (and passage cache) from the
+   * {@link KnowledgeStore}, leaving every other tenant's alone: what a follower of a shared store
+   * calls for the tenants another instance changed. A tenant the store no longer has is emptied.
+   *
+   * @return how many passages the tenant's indexes now hold
+   */
+  public int rebuildIndexes(TenantId tenant) {
+    Objects.requireNonNull(tenant, "tenant");
+    long start = System.nanoTime();
+    int chunks = rebuildTenant(tenant);
+    LOG.info("Rebuilt knowledge indexes of tenant {} ({} chunks) in {} ms", tenant, chunks,
+        Duration.ofNanos(System.nanoTime() - start).toMillis());
+    return chunks;
+  }
+
+  /**
    * Re-embeds every stored passage of the tenant with the current embedding model (and document
    * frequencies), saves them and rebuilds the tenant's indexes. Use after turning on IDF, after
    * large changes with IDF on, or after changing the embedding model.

@@ -128,6 +128,29 @@ class DefaultRagEngineTest {
   }
 
   @Test
+  void rebuildingOneTenantLeavesTheOtherTenantsIndexesAlone() {
+    InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
+    DefaultRagEngine follower = engineWith(store);
+    DefaultRagEngine writer = engineWith(store); // another instance on the same store
+    writer.ingest(SHOP, SHIPPING);
+    writer.ingest(BANK, RETURNS);
+    String shipping = "How long does standard delivery take?";
+    String refunds = "How many days do I have to return items for a refund?";
+    assertThat(follower.answer(SHOP, shipping, List.of()).sources()).isEmpty();
+    assertThat(follower.answer(BANK, refunds, List.of()).sources()).isEmpty();
+
+    assertThat(follower.rebuildIndexes(SHOP)).isEqualTo(1);
+
+    assertThat(follower.answer(SHOP, shipping, List.of()).sources())
+        .extracting(Source::documentId).contains("shipping.md");
+    assertThat(follower.answer(BANK, refunds, List.of()).sources()).as("not rebuilt").isEmpty();
+
+    follower.rebuildIndexes(BANK);
+    assertThat(follower.answer(BANK, refunds, List.of()).sources())
+        .extracting(Source::documentId).contains("returns.md");
+  }
+
+  @Test
   void reingestingUnchangedContentChangesNothing() {
     InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create();
     Clock later = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);

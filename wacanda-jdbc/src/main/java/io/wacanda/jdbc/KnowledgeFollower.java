@@ -62,12 +62,13 @@ public final class KnowledgeFollower implements AutoCloseable {
   }
 
   /**
-   * Starts following for a {@link DefaultRagEngine}: a change elsewhere rebuilds its indexes from
-   * the store with {@link DefaultRagEngine#rebuildIndexes()}.
+   * Starts following for a {@link DefaultRagEngine}: a change elsewhere rebuilds the indexes of
+   * the tenants it touched, and only theirs, from the store with
+   * {@link DefaultRagEngine#rebuildIndexes(TenantId)}.
    */
   public KnowledgeFollower start(DefaultRagEngine engine) {
     Objects.requireNonNull(engine, "engine");
-    return start(tenants -> engine.rebuildIndexes());
+    return start(tenants -> tenants.forEach(engine::rebuildIndexes));
   }
 
   /**
