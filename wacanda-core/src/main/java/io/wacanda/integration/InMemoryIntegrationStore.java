@@ -3,12 +3,14 @@ package io.wacanda.integration;
 import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link IntegrationStore} held in memory: integrations by id, with indexes by tenant and by API
  * key hash. Thread-safe: lookups by id and key hash are lock-free, writes take one lock. Everything
  * is lost when the process stops; use {@code wacanda-jdbc} for durability.
+ *
+ * <p>Replacing an integration keeps its stored status; {@link #updateStatus} changes only the
+ * status, under the same lock as every write.
  *
  * <p>Saving an id that another tenant owns, or an API key hash another integration uses, fails with
  * CONFLICT and changes nothing.
@@ -47,14 +52,32 @@ public final class InMemoryIntegrationStore implements IntegrationStore {
         throw WacandaException.conflict("API key hash of integration " + integration.id()
             + " is already used by another integration");
       }
+      Integration stored = integration;
       if (existing != null) {
         idByKeyHash.remove(existing.integration().apiKeyHash(), integration.id());
+        stored = integration.withStatus(existing.integration().status(), integration.updatedAt());
       }
       long seq = existing != null ? existing.seq() : nextSeq++;
-      byId.put(integration.id(), new Stored(integration, seq));
+      byId.put(integration.id(), new Stored(stored, seq));
       idByKeyHash.put(integration.apiKeyHash(), integration.id());
       idsByTenant.computeIfAbsent(integration.tenant(), t -> new LinkedHashSet<>())
           .add(integration.id());
+    }
+  }
+
+  @Override
+  public Optional<Integration> updateStatus(TenantId tenant, String id, IntegrationStatus status,
+      Instant updatedAt) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    synchronized (lock) {
+      Stored existing = byId.get(id);
+      if (existing == null || !existing.integration().tenant().equals(tenant)) {
+        return Optional.empty();
+      }
+      Integration changed = existing.integration().withStatus(status, updatedAt);
+      byId.put(id, new Stored(changed, existing.seq()));
+      return Optional.of(changed);
     }
   }
 

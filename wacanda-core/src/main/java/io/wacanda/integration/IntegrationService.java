@@ -176,7 +176,7 @@ public final class IntegrationService implements AutoCloseable {
     store.save(updated);
     stopChannel(id);
     log.info("Updated integration {}", id);
-    return updated.enabled() ? startChannel(updated) : updated;
+    return updated.enabled() ? startChannel(updated) : stored(updated);
   }
 
   public Integration get(TenantId tenant, String id) {
@@ -202,9 +202,11 @@ public final class IntegrationService implements AutoCloseable {
     Integration current = get(tenant, id);
     stopChannel(id);
     Instant now = clock.instant();
-    Integration disabled = current.withEnabled(false, now)
-        .withStatus(IntegrationStatus.of(ConnectionState.DISCONNECTED, "disabled", now), now);
-    store.save(disabled);
+    // save keeps the stored status, so the status change is a write of its own
+    store.save(current.withEnabled(false, now));
+    Integration disabled = store.updateStatus(tenant, id,
+            IntegrationStatus.of(ConnectionState.DISCONNECTED, "disabled", now), now)
+        .orElseThrow(() -> WacandaException.notFound("integration", id));
     statusListener.accept(disabled);
     log.info("Disabled integration {}", id);
     return disabled;
@@ -228,7 +230,7 @@ public final class IntegrationService implements AutoCloseable {
         clock.instant());
     store.save(rotated);
     log.info("Rotated the API key of integration {}", id);
-    return new CreatedIntegration(rotated, webhookUrl(id), apiKey);
+    return new CreatedIntegration(stored(rotated), webhookUrl(id), apiKey);
   }
 
   /** The integration an API key belongs to. */
@@ -262,20 +264,35 @@ public final class IntegrationService implements AutoCloseable {
     }
   }
 
-  /** Records a status change and tells listeners. */
+  /**
+   * Records a status change and tells listeners. Only the status is written, so a report racing
+   * with an admin's change of settings, name, key or enabled flag undoes none of it (and the
+   * admin's change none of this).
+   *
+   * @return the integration as stored with the new status; empty for an unknown id
+   */
   public Optional<Integration> updateStatus(TenantId tenant, String id,
       IntegrationStatus status) {
-    Optional<Integration> current = store.find(tenant, id);
-    if (current.isEmpty()) {
+    // The state before is read only for the log line: a report racing with this one can make it
+    // stale, which at worst logs a transition twice or misses one; the write does not depend on it.
+    Optional<ConnectionState> before = store.find(tenant, id).map(i -> i.status().state());
+    if (before.isEmpty()) {
       return Optional.empty();
     }
-    Integration changed = current.get().withStatus(status, clock.instant());
-    store.save(changed);
-    if (current.get().status().state() != status.state()) {
+    Optional<Integration> changed = store.updateStatus(tenant, id, status, clock.instant());
+    if (changed.isEmpty()) {
+      return Optional.empty();
+    }
+    if (before.get() != status.state()) {
       log.info("Integration {} is now {}", id, status.state());
     }
-    statusListener.accept(changed);
-    return Optional.of(changed);
+    statusListener.accept(changed.get());
+    return changed;
+  }
+
+  /** The integration as stored after a save (whose status the store kept), else as written. */
+  private Integration stored(Integration written) {
+    return store.find(written.tenant(), written.id()).orElse(written);
   }
 
   private Integration startChannel(Integration integration) {

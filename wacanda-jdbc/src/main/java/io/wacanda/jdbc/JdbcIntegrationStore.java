@@ -11,15 +11,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * {@link IntegrationStore} on the {@code integrations} table. Settings are JSON; secrets are kept
  * sealed exactly as given (key id and ciphertext), never decrypted here. Saving an id another
  * tenant owns, or an API key hash another integration uses, fails with CONFLICT and changes
- * nothing. The three routing lookups run in the system scope, as the SPI declares; everything
+ * nothing. Replacing a row leaves its status columns alone; {@link #updateStatus} is one
+ * {@code UPDATE} of the status columns and {@code updated_at} alone, read back in the same
+ * transaction (the row stays locked until commit, so the read is exactly what was written). The three routing lookups run in the system scope, as the SPI declares; everything
  * else in the caller's tenant scope. Thread-safe.
  */
 public final class JdbcIntegrationStore implements IntegrationStore {
@@ -56,12 +60,17 @@ public final class JdbcIntegrationStore implements IntegrationStore {
         + " is already used by another integration");
   }
 
+  /** Replaces every column but the status ones, which only {@link #updateStatus} writes. */
   private static boolean update(Connection c, Integration i) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE integrations SET integration_type = ?, "
-        + "name = ?, enabled = ?, status_state = ?, status_message = ?, status_since = ?, "
-        + "settings = ?, secrets_key_id = ?, secrets_ciphertext = ?, api_key_hash = ?, "
-        + "api_key_prefix = ?, created_at = ?, updated_at = ? WHERE id = ? AND tenant_id = ?")) {
-      int n = bindValues(ps, 1, i);
+        + "name = ?, enabled = ?, settings = ?, secrets_key_id = ?, secrets_ciphertext = ?, "
+        + "api_key_hash = ?, api_key_prefix = ?, created_at = ?, updated_at = ? "
+        + "WHERE id = ? AND tenant_id = ?")) {
+      int n = 1;
+      ps.setString(n++, i.type());
+      ps.setString(n++, i.name());
+      ps.setBoolean(n++, i.enabled());
+      n = bindTail(ps, n, i);
       ps.setString(n++, i.id());
       ps.setString(n, i.tenant().value());
       return ps.executeUpdate() == 1;
@@ -103,6 +112,11 @@ public final class JdbcIntegrationStore implements IntegrationStore {
     ps.setString(n++, i.status().state().name());
     ps.setString(n++, i.status().message());
     Columns.setInstant(ps, n++, i.status().since());
+    return bindTail(ps, n, i);
+  }
+
+  /** Binds settings through updated_at, the columns after the status ones. */
+  private static int bindTail(PreparedStatement ps, int n, Integration i) throws SQLException {
     ps.setString(n++, Columns.json(i.settings()));
     ps.setString(n++, i.secrets().map(SealedSecrets::keyId).orElse(null));
     ps.setString(n++, i.secrets().map(SealedSecrets::ciphertext).orElse(null));
@@ -111,6 +125,29 @@ public final class JdbcIntegrationStore implements IntegrationStore {
     Columns.setInstant(ps, n++, i.createdAt());
     Columns.setInstant(ps, n++, i.updatedAt());
     return n;
+  }
+
+  @Override
+  public Optional<Integration> updateStatus(TenantId tenant, String id, IntegrationStatus status,
+      Instant updatedAt) {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    return db.tenant(tenant, "updating the status of integration " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE integrations SET status_state = ?, "
+          + "status_message = ?, status_since = ?, updated_at = ? WHERE id = ? AND tenant_id = ?")) {
+        ps.setString(1, status.state().name());
+        ps.setString(2, status.message());
+        Columns.setInstant(ps, 3, status.since());
+        Columns.setInstant(ps, 4, updatedAt);
+        ps.setString(5, id);
+        ps.setString(6, tenant.value());
+        if (ps.executeUpdate() != 1) {
+          return Optional.<Integration>empty();
+        }
+      }
+      return one(c, "SELECT " + COLUMNS + " FROM integrations WHERE id = ? AND tenant_id = ?",
+          id, tenant.value());
+    });
   }
 
   @Override

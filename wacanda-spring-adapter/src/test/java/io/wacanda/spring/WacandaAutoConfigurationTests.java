@@ -429,6 +429,13 @@ class WacandaAutoConfigurationTests {
         }
 
         @Override
+        public Optional<io.wacanda.integration.Integration> updateStatus(TenantId tenant,
+            String id, io.wacanda.integration.IntegrationStatus status,
+            Instant updatedAt) {
+          return inner.updateStatus(tenant, id, status, updatedAt);
+        }
+
+        @Override
         public Optional<io.wacanda.integration.Integration> find(TenantId tenant, String id) {
           return inner.find(tenant, id);
         }
