@@ -94,7 +94,7 @@ public final class WacandaHttpHandler {
     return () -> requestsWaiting.remove(waiting);
   }
 
-  /** Whether any binding reports requests in progress. */
+  /** Whether any binding reports requests waiting (the server saturated). */
   boolean requestsWaiting() {
     for (BooleanSupplier s : requestsWaiting) {
       if (s.getAsBoolean()) {

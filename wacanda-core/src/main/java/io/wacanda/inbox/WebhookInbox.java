@@ -208,9 +208,9 @@ public final class WebhookInbox implements AutoCloseable {
   }
 
   /**
-   * One worker's acknowledgement priority: before each claim and each event, it waits while
-   * requests are in progress, until it has seen none in {@link #QUIET_LOOKS} looks in a row (a
-   * saturated server is rarely caught idle three times running; a lightly loaded one is at once),
+   * One worker's acknowledgement priority: before each claim and each event, it waits while the
+   * server reports requests waiting, until it has seen none in {@link #QUIET_LOOKS} looks in a row
+   * (a saturated server is rarely caught idle three times running; a lightly loaded one is at once),
    * and for at most {@link Config#ackPriority()} at a stretch.
    */
   private final class Deferral {

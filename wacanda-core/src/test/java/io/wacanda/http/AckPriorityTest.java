@@ -109,7 +109,7 @@ class AckPriorityTest {
   }
 
   @Test
-  void jdkBindingReportsARequestInProgress() throws Exception {
+  void jdkBindingReportsSaturationWhenEveryRequestThreadIsBusy() throws Exception {
     AtomicInteger asked = new AtomicInteger();
     // Registered before the binding, so every look at the binding's report passes through it.
     wacanda.httpHandler().reportRequestsWaiting(() -> {
@@ -117,13 +117,14 @@ class AckPriorityTest {
       return false;
     });
     try (JdkHttpServerBinding binding = JdkHttpServerBinding.builder(wacanda.httpHandler())
-        .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start();
+        .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).threads(1)
+        .build().start();
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), binding.port())) {
       socket.setSoTimeout(10_000);
       byte[] body = ("{\"action\":\"status\",\"integration_key\":\"none\"}")
           .getBytes(StandardCharsets.UTF_8);
       OutputStream out = socket.getOutputStream();
-      // Headers and half the body: a request thread now waits for the rest, in progress.
+      // Headers and half the body: the one request thread now waits for the rest.
       out.write(("POST /external-api HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
           + "application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
@@ -134,7 +135,7 @@ class AckPriorityTest {
       while (!wacanda.httpHandler().requestsWaiting() && System.nanoTime() < deadline) {
         never.await(5, TimeUnit.MILLISECONDS);
       }
-      assertThat(wacanda.httpHandler().requestsWaiting()).isTrue(); // the binding has it
+      assertThat(wacanda.httpHandler().requestsWaiting()).isTrue(); // its thread is taken
       WebhookEvent event = append("m-2");
 
       awaitAsked(asked, 40);
@@ -147,5 +148,42 @@ class AckPriorityTest {
       assertThat(statusLine).isEqualTo("HTTP/1.1 401");
       awaitProcessed(event);
     }
+  }
+
+  @Test
+  void aSlowRequestWithRequestThreadsToSpareDoesNotHoldTheWorkers() throws Exception {
+    try (JdkHttpServerBinding binding = JdkHttpServerBinding.builder(wacanda.httpHandler())
+        .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).threads(2)
+        .build().start();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), binding.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /external-api HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+          + "application/json\r\nContent-Length: 100\r\n\r\n{\"action\":")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      awaitARequestThreadReadingABody();
+      WebhookEvent event = append("m-3"); // one thread waits on the slow client, one is free
+
+      awaitProcessed(event);
+      assertThat(wacanda.httpHandler().requestsWaiting()).isFalse();
+    }
+  }
+
+  /** Waits until a request thread of the binding is blocked reading a request body. */
+  private static void awaitARequestThreadReadingABody() throws InterruptedException {
+    CountDownLatch never = new CountDownLatch(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+        if (e.getKey().getName().startsWith("wacanda-http-")
+            && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName()
+                .equals("readDeclared"))) {
+          return;
+        }
+      }
+      never.await(5, TimeUnit.MILLISECONDS);
+    }
+    throw new AssertionError("no request thread is reading a body");
   }
 }

@@ -49,8 +49,11 @@ final class WacandaEndpoint implements AutoCloseable {
     this.handler = handler;
     this.streams = streams;
     this.basePath = basePath;
-    // Acknowledgements first: inbox workers step aside while Wacanda requests are in progress.
-    this.inProgressReport = handler.reportRequestsWaiting(() -> inProgress.get() > 0);
+    // Acknowledgements first: inbox workers step aside while at least as many Wacanda requests
+    // are in progress as there are cores (the servlet container's pool is the host's and far
+    // larger, so "all threads busy" says nothing here).
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.inProgressReport = handler.reportRequestsWaiting(() -> inProgress.get() >= cores);
   }
 
   /** Wacanda requests (not event streams) being served right now. */

@@ -371,21 +371,28 @@ class WacandaWebIntegrationTests {
   }
 
   @Test
-  void inboxWorkersStepAsideWhileAWacandaRequestIsInProgress() throws Exception {
+  void inboxWorkersStepAsideWhileAsManyWacandaRequestsAsCoresAreInProgress() throws Exception {
     String id = createCustom("Ack first", "{}").path("id").asText();
     io.wacanda.TenantId shop = io.wacanda.TenantId.of("shop");
     byte[] body = "{\"action\":\"status\",\"integration_key\":\"none\"}"
         .getBytes(StandardCharsets.UTF_8);
-    try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
-      socket.setSoTimeout(10_000);
-      java.io.OutputStream out = socket.getOutputStream();
-      // Headers and half the body: the endpoint now waits for the rest, in progress.
-      out.write(("POST /wacanda/external-api HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-          + "application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.write(body, 0, body.length / 2);
-      out.flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.requestsInProgress() == 1);
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<java.net.Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < cores; i++) {
+        java.net.Socket socket = new java.net.Socket("localhost", port);
+        sockets.add(socket);
+        socket.setSoTimeout(10_000);
+        // Headers and half the body: the endpoint now waits for the rest, in progress.
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(("POST /wacanda/external-api HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+            + "application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, body.length / 2);
+        out.flush();
+      }
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> endpoint.requestsInProgress() == cores);
 
       String eventId = wacanda.inbox().append(shop, id, List.of(
           new io.wacanda.channel.InboundEvent.Message(io.wacanda.channel.InboundMessage.text(
@@ -396,14 +403,20 @@ class WacandaWebIntegrationTests {
           events.find(shop, eventId).orElseThrow().status()
               == io.wacanda.inbox.EventStatus.PENDING);
 
-      out.write(body, body.length / 2, body.length - body.length / 2);
-      out.flush();
-      String statusLine = new String(socket.getInputStream().readNBytes(12),
-          StandardCharsets.US_ASCII);
-      assertThat(statusLine).isEqualTo("HTTP/1.1 401");
+      for (java.net.Socket socket : sockets) {
+        socket.getOutputStream().write(body, body.length / 2, body.length - body.length / 2);
+        socket.getOutputStream().flush();
+        String statusLine = new String(socket.getInputStream().readNBytes(12),
+            StandardCharsets.US_ASCII);
+        assertThat(statusLine).isEqualTo("HTTP/1.1 401");
+      }
       await().atMost(Duration.ofSeconds(10)).until(() ->
           events.find(shop, eventId).orElseThrow().status()
               == io.wacanda.inbox.EventStatus.PROCESSED);
+    } finally {
+      for (java.net.Socket socket : sockets) {
+        socket.close();
+      }
     }
     assertThat(endpoint.requestsInProgress()).isZero();
   }

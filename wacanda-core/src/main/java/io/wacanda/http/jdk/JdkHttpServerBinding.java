@@ -63,10 +63,12 @@ public final class JdkHttpServerBinding implements AutoCloseable {
     this.server = HttpServer.create(b.address, b.backlog);
     server.setExecutor(executor);
     server.createContext(contextPath.isEmpty() ? "/" : contextPath, this::exchange);
-    // Requests running or queued: the inbox workers step aside while there are some, so that
-    // acknowledgements never wait for event processing.
+    // Every request thread busy, or requests queued for one: the inbox workers step aside while
+    // the server is saturated, so that acknowledgements never wait for event processing. A few
+    // slow requests (a chat waiting on a model) leave threads free and do not hold the workers.
+    int threads = b.threads;
     this.waitingReport = handler.reportRequestsWaiting(
-        () -> !executor.getQueue().isEmpty() || executor.getActiveCount() > 0);
+        () -> !executor.getQueue().isEmpty() || executor.getActiveCount() >= threads);
   }
 
   public static Builder builder(WacandaHttpHandler handler) {
