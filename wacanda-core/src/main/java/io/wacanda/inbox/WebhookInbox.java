@@ -55,8 +55,8 @@ public final class WebhookInbox implements AutoCloseable {
   private volatile BooleanSupplier requestsWaiting = () -> false;
   private static final ObjectWriter PAYLOAD_WRITER = Json.mapper().writerFor(InboundEvent.class);
   private static final ObjectReader PAYLOAD_READER = Json.mapper().readerFor(InboundEvent.class);
-  /** How long a worker deferring to waiting requests sleeps before looking again. */
   private static final Duration DEFAULT_ACK_PRIORITY = Duration.ofSeconds(30);
+  /** How long a worker deferring to waiting requests sleeps before looking again. */
   private static final long DEFER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   /** Told about every failed attempt (for alerts and event streams). */
