@@ -240,7 +240,8 @@ public class WacandaAutoConfiguration {
     RetryPolicy retry = new RetryPolicy(i.getMaxAttempts(), i.getInitialRetryDelay(),
         i.getMaxRetryDelay(), i.getRetryMultiplier());
     return new WebhookInbox.Config(i.getWorkers(), i.getBatchSize(), i.getPollInterval(),
-        i.getLease(), i.getDrainTimeout(), retry, WebhookInbox.namedThreads("wacanda-inbox"));
+        i.getLease(), i.getDrainTimeout(), retry, WebhookInbox.namedThreads("wacanda-inbox"),
+        i.getAckPriority());
   }
 
   static HttpOptions httpOptions(WacandaProperties.Http h) {

@@ -343,6 +343,12 @@ public class WacandaProperties {
     /** Growth of the retry delay per attempt. */
     private double retryMultiplier = 3.0;
 
+    /**
+     * How long at a stretch workers leave the CPU to Wacanda requests while the server is
+     * saturated (acknowledgements first); 0 never defers.
+     */
+    private Duration ackPriority = Duration.ofSeconds(30);
+
     public int getWorkers() {
       return workers;
     }
@@ -413,6 +419,14 @@ public class WacandaProperties {
 
     public void setRetryMultiplier(double retryMultiplier) {
       this.retryMultiplier = retryMultiplier;
+    }
+
+    public Duration getAckPriority() {
+      return ackPriority;
+    }
+
+    public void setAckPriority(Duration ackPriority) {
+      this.ackPriority = ackPriority;
     }
   }
 

@@ -207,6 +207,9 @@ class WacandaAutoConfigurationTests {
     p.getInbox().setInitialRetryDelay(Duration.ofSeconds(1));
     p.getInbox().setMaxRetryDelay(Duration.ofMinutes(7));
     p.getInbox().setRetryMultiplier(2.0);
+    assertThat(WacandaAutoConfiguration.inboxConfig(p.getInbox()).ackPriority())
+        .isEqualTo(Duration.ofSeconds(30));
+    p.getInbox().setAckPriority(Duration.ZERO);
     WebhookInbox.Config c = WacandaAutoConfiguration.inboxConfig(p.getInbox());
     assertThat(c.workers()).isEqualTo(2);
     assertThat(c.batchSize()).isEqualTo(3);
@@ -217,6 +220,7 @@ class WacandaAutoConfigurationTests {
     assertThat(c.retryPolicy().initialDelay()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.retryPolicy().maxDelay()).isEqualTo(Duration.ofMinutes(7));
     assertThat(c.retryPolicy().multiplier()).isEqualTo(2.0);
+    assertThat(c.ackPriority()).isZero();
   }
 
   @Test
