@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,23 +73,28 @@ class AckPriorityTest {
     return events.find(T, e.id()).orElseThrow().status();
   }
 
-  private void awaitProcessed(WebhookEvent e) throws InterruptedException {
+  /** Polls {@code condition} every 5 ms for up to 10 s; @return whether it came true. */
+  private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
     CountDownLatch never = new CountDownLatch(1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (statusOf(e) != EventStatus.PROCESSED && System.nanoTime() < deadline) {
-      never.await(10, TimeUnit.MILLISECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      never.await(5, TimeUnit.MILLISECONDS);
     }
+    return true;
+  }
+
+  private void awaitProcessed(WebhookEvent e) throws InterruptedException {
+    eventually(() -> statusOf(e) == EventStatus.PROCESSED);
     assertThat(statusOf(e)).isEqualTo(EventStatus.PROCESSED);
   }
 
   /** Waits until the workers have asked {@code times} more times whether requests wait. */
   private static void awaitAsked(AtomicInteger asked, int times) throws InterruptedException {
-    CountDownLatch never = new CountDownLatch(1);
     int target = asked.get() + times;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (asked.get() < target && System.nanoTime() < deadline) {
-      never.await(5, TimeUnit.MILLISECONDS);
-    }
+    eventually(() -> asked.get() >= target);
     assertThat(asked.get()).isGreaterThanOrEqualTo(target);
   }
 
@@ -130,11 +136,7 @@ class AckPriorityTest {
           .getBytes(StandardCharsets.US_ASCII));
       out.write(body, 0, body.length / 2);
       out.flush();
-      CountDownLatch never = new CountDownLatch(1);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!wacanda.httpHandler().requestsWaiting() && System.nanoTime() < deadline) {
-        never.await(5, TimeUnit.MILLISECONDS);
-      }
+      eventually(wacanda.httpHandler()::requestsWaiting);
       assertThat(wacanda.httpHandler().requestsWaiting()).isTrue(); // its thread is taken
       WebhookEvent event = append("m-2");
 
@@ -172,18 +174,10 @@ class AckPriorityTest {
 
   /** Waits until a request thread of the binding is blocked reading a request body. */
   private static void awaitARequestThreadReadingABody() throws InterruptedException {
-    CountDownLatch never = new CountDownLatch(1);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-        if (e.getKey().getName().startsWith("wacanda-http-")
-            && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName()
-                .equals("readDeclared"))) {
-          return;
-        }
-      }
-      never.await(5, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("no request thread is reading a body");
+    assertThat(eventually(() -> Thread.getAllStackTraces().entrySet().stream().anyMatch(e ->
+        e.getKey().getName().startsWith("wacanda-http-")
+            && java.util.Arrays.stream(e.getValue())
+                .anyMatch(f -> f.getMethodName().equals("readDeclared")))))
+        .as("a request thread is reading a body").isTrue();
   }
 }
