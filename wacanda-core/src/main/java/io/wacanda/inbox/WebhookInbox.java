@@ -1,15 +1,11 @@
 package io.wacanda.inbox;
 
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.wacanda.RetryableException;
 import io.wacanda.TenantId;
 import io.wacanda.WacandaException;
 import io.wacanda.channel.InboundEvent;
 import io.wacanda.internal.Ids;
 import io.wacanda.internal.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +49,6 @@ public final class WebhookInbox implements AutoCloseable {
   private long signals;
   private volatile FailureListener failureListener = (event, error, dead) -> { };
   private volatile BooleanSupplier requestsWaiting = () -> false;
-  private static final ObjectWriter PAYLOAD_WRITER = Json.mapper().writerFor(InboundEvent.class);
-  private static final ObjectReader PAYLOAD_READER = Json.mapper().readerFor(InboundEvent.class);
   private static final Duration DEFAULT_ACK_PRIORITY = Duration.ofSeconds(30);
   /** How long a worker deferring to waiting requests sleeps before looking again. */
   private static final long DEFER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -88,7 +82,7 @@ public final class WebhookInbox implements AutoCloseable {
     boolean added = false;
     for (InboundEvent e : events) {
       WebhookEvent event = WebhookEvent.pending(Ids.next("evt"), tenant, integrationId,
-          e.eventType(), e.idempotencyKey(), payload(e), now);
+          e.eventType(), e.idempotencyKey(), Json.writeString(e), now);
       WebhookEventStore.AppendResult r = store.append(event);
       added |= !r.duplicate();
       if (r.duplicate()) {
@@ -121,19 +115,7 @@ public final class WebhookInbox implements AutoCloseable {
 
   /** Decodes a stored event's payload. */
   public static InboundEvent decode(WebhookEvent event) {
-    try {
-      return PAYLOAD_READER.readValue(event.payload());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String payload(InboundEvent event) {
-    try {
-      return PAYLOAD_WRITER.writeValueAsString(event);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.read(event.payload(), InboundEvent.class);
   }
 
   /** Starts the worker threads; idempotent. */
