@@ -107,7 +107,7 @@ public final class WebhookInbox implements AutoCloseable {
    * for a request thread (a server binding reports it, see
    * {@code WacandaHttpHandler.reportRequestsWaiting}), workers do not claim new events, for at
    * most {@link Config#ackPriority()} at a stretch; after that they share the CPU again until
-   * the requests stop waiting. Events in progress are finished either way.
+   * the requests stop waiting. A batch already claimed is finished either way.
    */
   public void yieldTo(BooleanSupplier requestsWaiting) {
     this.requestsWaiting = Objects.requireNonNull(requestsWaiting, "requestsWaiting");
@@ -171,8 +171,8 @@ public final class WebhookInbox implements AutoCloseable {
         continue;
       }
       idle.decrementAndGet();
+      // No deferring inside a claimed batch: a worker waiting there would sit on leases it holds.
       for (WebhookEvent e : batch) {
-        deferral.awaitTurn();
         if (leaseRunningOut(e)) {
           // The rest of this batch waited too long behind slower events: leave it to be
           // re-claimed rather than race another worker that may already hold it.
@@ -190,7 +190,8 @@ public final class WebhookInbox implements AutoCloseable {
   }
 
   /**
-   * One worker's acknowledgement priority: before each claim and each event, it waits while the
+   * One worker's acknowledgement priority: before each claim (never while it holds claimed
+   * events, whose leases would run out), it waits while the
    * server reports requests waiting, until it has seen none in {@link #QUIET_LOOKS} looks in a row
    * (a saturated server is rarely caught idle three times running; a lightly loaded one is at once),
    * and for at most {@link Config#ackPriority()} at a stretch.
