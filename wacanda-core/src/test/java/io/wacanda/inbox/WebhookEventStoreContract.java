@@ -202,6 +202,22 @@ public abstract class WebhookEventStoreContract {
   }
 
   @Test
+  void claimDueTakesTheOldestOfPendingAndExpiredEventsTogetherUpToMax() {
+    store.append(event("e-2", T0.plusSeconds(1)));
+    store.append(event("e-4", T0.plusSeconds(3)));
+    store.claimDue(T0.plusSeconds(3), 10, LEASE); // e-2 and e-4 held, their leases expire later
+    store.append(event("e-1", T0));
+    store.append(event("e-3", T0.plusSeconds(2)));
+    store.append(event("e-5", T0.plusSeconds(4)));
+    Instant expired = T0.plusSeconds(3).plus(LEASE);
+
+    assertThat(store.claimDue(expired, 3, LEASE)).extracting(WebhookEvent::id)
+        .containsExactly("e-1", "e-2", "e-3");
+    assertThat(store.claimDue(expired, 3, LEASE)).extracting(WebhookEvent::id)
+        .containsExactly("e-4", "e-5");
+  }
+
+  @Test
   void markRetryMakesEventPendingUntilItsNextAttempt() {
     store.append(event("e-1", T0));
     store.claimDue(T0, 10, LEASE);
