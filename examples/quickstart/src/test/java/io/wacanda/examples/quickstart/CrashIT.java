@@ -234,12 +234,17 @@ class CrashIT {
           // or time out while the restarted process catches up on its backlog).
           long pauseMs = 100;
           List<String> outcomes = new ArrayList<>();
+          HttpClient client = http;
           for (int attempt = 0; attempt < 12; attempt++) {
-            String outcome = attempt(http, last, integrationId, signer, n);
+            String outcome = attempt(client, last, integrationId, signer, n);
             if (outcome.startsWith("2")) {
               return "";
             }
             outcomes.add(outcome);
+            // A platform retries on a new connection; a keep-alive connection the JDK server
+            // stopped reading (seen here once in a few dozen rounds, server threads idle) would
+            // otherwise take every retry with it.
+            client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
             java.util.concurrent.locks.LockSupport.parkNanos(
                 TimeUnit.MILLISECONDS.toNanos(pauseMs));
             pauseMs = Math.min(5_000, pauseMs * 2);
@@ -248,7 +253,11 @@ class CrashIT {
         }));
       }
       for (int i = 0; i < retries.size(); i++) {
-        assertThat(retries.get(i).get(240, TimeUnit.SECONDS))
+        String failed = retries.get(i).get(240, TimeUnit.SECONDS);
+        if (!failed.isEmpty()) {
+          last.dumpThreads(label + "-life-" + KILLS);
+        }
+        assertThat(failed)
             .as("message %d acknowledged on the last life (failed attempts shown)",
                 resend.get(i)).isEmpty();
         acked.put(resend.get(i), true);
@@ -256,14 +265,27 @@ class CrashIT {
 
       // every acknowledged message answered, and the inbox drained
       String prefix = "out:" + integrationId + ":m-";
-      assertThat(receiver.await(() -> {
+      HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      boolean drained = receiver.await(() -> {
         for (int n = 0; n < MESSAGES; n++) {
           if (!receiver.deliveries.containsKey(prefix + n + ":0")) {
             return false;
           }
         }
-        return pending(http, last, integrationId) == 0;
-      }, Duration.ofSeconds(180))).as("every message answered and the inbox drained").isTrue();
+        return pending(admin, last, integrationId) == 0;
+      }, Duration.ofSeconds(180));
+      if (!drained) {
+        last.dumpThreads(label + "-life-" + KILLS);
+      }
+      List<Integer> unanswered = new ArrayList<>();
+      for (int n = 0; n < MESSAGES && unanswered.size() < 20; n++) {
+        if (!receiver.deliveries.containsKey(prefix + n + ":0")) {
+          unanswered.add(n);
+        }
+      }
+      assertThat(drained).as("every message answered and the inbox drained (unanswered, first "
+          + "20: %s; pending: %d; thread dumps in target/crash-logs)", unanswered,
+          pending(admin, last, integrationId)).isTrue();
       last.stop();
       child = null;
 
@@ -452,6 +474,30 @@ class CrashIT {
       pump.setDaemon(true);
       pump.start();
       return new Child(process, ready.get(90, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Two thread dumps of the child, five seconds apart, next to its log: what a stuck process
+     * was doing, for a failure that shows up once in many rounds.
+     */
+    void dumpThreads(String name) {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      for (int i = 1; i <= 2; i++) {
+        try {
+          Path out = Path.of("target", "crash-logs", name + "-threads-" + i + ".txt");
+          new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+              .redirectErrorStream(true).redirectOutput(out.toFile()).start()
+              .waitFor(30, TimeUnit.SECONDS);
+          if (i == 1) {
+            Thread.sleep(5_000);
+          }
+        } catch (IOException e) {
+          System.err.println("could not dump the child's threads: " + e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
 
     URI uri(String path) {
