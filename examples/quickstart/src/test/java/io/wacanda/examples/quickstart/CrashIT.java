@@ -241,9 +241,7 @@ class CrashIT {
               return "";
             }
             outcomes.add(outcome);
-            // A platform retries on a new connection; a keep-alive connection the JDK server
-            // stopped reading (seen here once in a few dozen rounds, server threads idle) would
-            // otherwise take every retry with it.
+            // A platform retries on a new connection.
             client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
             java.util.concurrent.locks.LockSupport.parkNanos(
                 TimeUnit.MILLISECONDS.toNanos(pauseMs));
