@@ -40,8 +40,10 @@ class H2CrashMidCommitTest {
       @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     String url = JdbcStores.h2FileUrl(dir);
     List<String> said = runUntilHalted(url, micros);
-    assertThat(said).as("rounds committed before the kill")
-        .containsExactly("committed 0", "committed 1");
+    // The commit of 20,000 rows takes 150-300 ms here; on a much faster machine the halt may
+    // land just after it, which this test then survives without proving anything more.
+    assertThat(said).as("rounds committed before the kill").startsWith("committed 0",
+        "committed 1").hasSizeLessThanOrEqualTo(3);
 
     try (Connection c = DriverManager.getConnection(url, "sa", "");
         Statement s = c.createStatement()) {
