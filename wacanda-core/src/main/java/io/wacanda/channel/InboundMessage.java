@@ -1,6 +1,7 @@
 package io.wacanda.channel;
 
 import java.time.Instant;
+import io.wacanda.internal.Texts;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,9 @@ import java.util.Objects;
  * @param senderId the platform's id of the customer; one session per (integration, sender)
  * @param senderName display name when the platform gives one; empty otherwise
  * @param replyToMessageId the message this one replies to; empty when none
+ *
+ * <p>Strings here and in {@link MessageContent} never hold U+0000 (NUL): it becomes U+FFFD, since
+ * databases such as PostgreSQL cannot store it.
  */
 public record InboundMessage(
     String messageId,
@@ -23,13 +27,13 @@ public record InboundMessage(
     String replyToMessageId) {
 
   public InboundMessage {
-    Objects.requireNonNull(messageId, "messageId");
-    Objects.requireNonNull(senderId, "senderId");
-    chatId = chatId == null || chatId.isEmpty() ? senderId : chatId;
-    senderName = senderName == null ? "" : senderName;
+    messageId = Texts.storable(Objects.requireNonNull(messageId, "messageId"));
+    senderId = Texts.storable(Objects.requireNonNull(senderId, "senderId"));
+    chatId = chatId == null || chatId.isEmpty() ? senderId : Texts.storable(chatId);
+    senderName = senderName == null ? "" : Texts.storable(senderName);
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(content, "content");
-    replyToMessageId = replyToMessageId == null ? "" : replyToMessageId;
+    replyToMessageId = replyToMessageId == null ? "" : Texts.storable(replyToMessageId);
   }
 
   /** A plain text message in a one-to-one chat. */

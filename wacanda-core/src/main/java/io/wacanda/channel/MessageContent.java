@@ -2,6 +2,7 @@ package io.wacanda.channel;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.wacanda.internal.Texts;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,7 +28,7 @@ public sealed interface MessageContent {
   /** Plain text. */
   record Text(String body) implements MessageContent {
     public Text {
-      Objects.requireNonNull(body, "body");
+      body = Texts.storable(Objects.requireNonNull(body, "body"));
     }
 
     @Override
@@ -49,10 +50,10 @@ public sealed interface MessageContent {
       String fileName) implements MessageContent {
     public Media {
       Objects.requireNonNull(mediaKind, "mediaKind");
-      Objects.requireNonNull(reference, "reference");
-      mimeType = mimeType == null ? "" : mimeType;
-      caption = caption == null ? "" : caption;
-      fileName = fileName == null ? "" : fileName;
+      reference = Texts.storable(Objects.requireNonNull(reference, "reference"));
+      mimeType = mimeType == null ? "" : Texts.storable(mimeType);
+      caption = caption == null ? "" : Texts.storable(caption);
+      fileName = fileName == null ? "" : Texts.storable(fileName);
     }
 
     @Override
@@ -65,8 +66,8 @@ public sealed interface MessageContent {
   record Location(double latitude, double longitude, String name, String address)
       implements MessageContent {
     public Location {
-      name = name == null ? "" : name;
-      address = address == null ? "" : address;
+      name = name == null ? "" : Texts.storable(name);
+      address = address == null ? "" : Texts.storable(address);
     }
 
     @Override
@@ -78,8 +79,8 @@ public sealed interface MessageContent {
   /** The customer tapped a button or list row the bot sent. */
   record InteractiveReply(String id, String title) implements MessageContent {
     public InteractiveReply {
-      Objects.requireNonNull(id, "id");
-      title = title == null ? "" : title;
+      id = Texts.storable(Objects.requireNonNull(id, "id"));
+      title = title == null ? "" : Texts.storable(title);
     }
 
     @Override
@@ -91,8 +92,9 @@ public sealed interface MessageContent {
   /** An emoji reaction to an earlier message; an empty emoji removes the reaction. */
   record Reaction(String targetMessageId, String emoji) implements MessageContent {
     public Reaction {
-      Objects.requireNonNull(targetMessageId, "targetMessageId");
-      emoji = emoji == null ? "" : emoji;
+      targetMessageId = Texts.storable(Objects.requireNonNull(targetMessageId,
+          "targetMessageId"));
+      emoji = emoji == null ? "" : Texts.storable(emoji);
     }
 
     @Override
@@ -104,8 +106,8 @@ public sealed interface MessageContent {
   /** A shared contact card. */
   record Contact(String name, String phone) implements MessageContent {
     public Contact {
-      name = name == null ? "" : name;
-      phone = phone == null ? "" : phone;
+      name = name == null ? "" : Texts.storable(name);
+      phone = phone == null ? "" : Texts.storable(phone);
     }
 
     @Override
@@ -117,7 +119,7 @@ public sealed interface MessageContent {
   /** A message kind this channel does not model; kept so nothing is lost. */
   record Unsupported(String platformType) implements MessageContent {
     public Unsupported {
-      platformType = platformType == null ? "unknown" : platformType;
+      platformType = platformType == null ? "unknown" : Texts.storable(platformType);
     }
 
     @Override

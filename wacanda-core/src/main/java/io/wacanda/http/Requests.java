@@ -65,6 +65,15 @@ final class Requests {
     if (s.length() > maxLength) {
       throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
     }
+    return withoutNul(field, s);
+  }
+
+  /** U+0000 cannot be stored (PostgreSQL refuses it in text): a clear 400, not a failed write. */
+  private static String withoutNul(String field, String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw WacandaException.invalid("'" + field + "' must not contain the NUL character "
+          + "(U+0000)");
+    }
     return s;
   }
 
@@ -79,7 +88,7 @@ final class Requests {
     if (v.asText().length() > maxLength) {
       throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
     }
-    return Optional.of(v.asText());
+    return Optional.of(withoutNul(field, v.asText()));
   }
 
   /** An object of scalar values as strings (integration settings). */
@@ -99,7 +108,11 @@ final class Requests {
       if (value.isNull()) {
         out.put(e.getKey(), "");
       } else if (value.isValueNode()) {
-        out.put(e.getKey(), value.asText());
+        if (e.getKey().indexOf('\0') >= 0) {
+          throw WacandaException.invalid("'" + field + "' keys must not contain the NUL "
+              + "character (U+0000)");
+        }
+        out.put(e.getKey(), withoutNul(field + "." + e.getKey(), value.asText()));
       } else {
         throw WacandaException.invalid("'" + field + "." + e.getKey() + "' must be a string, "
             + "number or boolean");

@@ -1,5 +1,6 @@
 package io.wacanda.rag;
 
+import io.wacanda.internal.Texts;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +27,8 @@ public record Document(String id, String title, String source, String mediaType,
 
   public Document {
     Objects.requireNonNull(id, "id");
-    title = title == null ? "" : title;
-    source = source == null ? "" : source;
+    title = title == null ? "" : Texts.storable(title);
+    source = source == null ? "" : Texts.storable(source);
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(content, "content");
     metadata = Map.copyOf(metadata);

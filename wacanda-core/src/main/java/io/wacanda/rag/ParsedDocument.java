@@ -1,5 +1,6 @@
 package io.wacanda.rag;
 
+import io.wacanda.internal.Texts;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,10 +12,12 @@ import java.util.Objects;
  *     the title given with the {@link Document}; empty when none
  * @param sections the text in reading order; paragraphs inside a section are separated by a blank
  *     line, list items and table rows by a line break
+ *
+ * <p>No string here holds U+0000 (NUL): it becomes U+FFFD, as PostgreSQL cannot store it.
  */
 public record ParsedDocument(String title, List<Section> sections) {
   public ParsedDocument {
-    title = title == null ? "" : title.strip();
+    title = title == null ? "" : Texts.storable(title.strip());
     sections = List.copyOf(sections);
   }
 
@@ -26,8 +29,8 @@ public record ParsedDocument(String title, List<Section> sections) {
    */
   public record Section(List<String> headingPath, String text) {
     public Section {
-      headingPath = List.copyOf(headingPath);
-      Objects.requireNonNull(text, "text");
+      headingPath = headingPath.stream().map(Texts::storable).toList();
+      text = Texts.storable(Objects.requireNonNull(text, "text"));
     }
 
     /** The heading path joined with {@code " > "}, as stored on a {@link KnowledgeChunk}. */

@@ -86,6 +86,26 @@ class KnowledgeAdminApiTest {
   }
 
   @Test
+  void nulBytesInAnUploadedFileBecomeReplacementCharacters() {
+    // typed JSON text is refused; a file's bytes are what they are, and must still be storable
+    String base64 = java.util.Base64.getEncoder().encodeToString(
+        "Returns\0 are free within 30 days.".getBytes(StandardCharsets.UTF_8));
+    JsonNode created = call(TOKEN_A, "POST", "/admin/knowledge/documents",
+        "{\"id\":\"nul\",\"title\":\"Nul\\u0000title\",\"media_type\":\"text/plain\","
+            + "\"content_base64\":\"" + base64 + "\"}");
+    assertThat(created.get("_status").asInt()).as(created.toString()).isEqualTo(400);
+    assertThat(created.at("/error/message").asText()).contains("'title'");
+
+    created = call(TOKEN_A, "POST", "/admin/knowledge/documents",
+        "{\"id\":\"nul\",\"title\":\"Nul\",\"media_type\":\"text/plain\","
+            + "\"content_base64\":\"" + base64 + "\"}");
+    assertThat(created.get("_status").asInt()).as(created.toString()).isEqualTo(201);
+    JsonNode one = call(TOKEN_A, "GET", "/admin/knowledge/documents/nul", null);
+    assertThat(one.at("/data/chunks/0/text").asText())
+        .isEqualTo("Returns\uFFFD are free within 30 days.").doesNotContain("\0");
+  }
+
+  @Test
   void uploadsListsReadsSearchesAndDeletesDocuments() {
     JsonNode created = call(TOKEN_A, "POST", "/admin/knowledge/documents", """
         {"id":"returns","title":"Returns","source":"kb/returns.md","media_type":"text/markdown",

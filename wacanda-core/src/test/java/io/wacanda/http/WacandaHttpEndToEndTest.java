@@ -253,6 +253,34 @@ class WacandaHttpEndToEndTest {
   }
 
   @Test
+  void theNulCharacterIs400NamingTheFieldAndChangesNothing() throws Exception {
+    // PostgreSQL cannot store U+0000; it used to reach the database and come back as a 500
+    String key = createCustom(TOKEN_A, "Nul", "{}").get("api_key").asText();
+    for (String body : List.of(
+        "{\"action\":\"chat\",\"integration_key\":\"" + key
+            + "\",\"sender_id\":\"u\\u0000x\",\"message\":\"hi\"}",
+        "{\"action\":\"chat\",\"integration_key\":\"" + key
+            + "\",\"sender_id\":\"u\",\"message\":\"hi \\u0000 there\"}",
+        "{\"action\":\"webhook\",\"integration_key\":\"" + key
+            + "\",\"data\":{\"sender_id\":\"u\",\"message\":\"x\\u0000y\"}}")) {
+      Reply r = call("POST", "/external-api", null, body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.json().at("/error/code").asText()).isEqualTo("INVALID_REQUEST");
+      assertThat(r.json().at("/error/message").asText()).contains("NUL character")
+          .containsAnyOf("'sender_id'", "'message'");
+    }
+    Reply named = call("POST", "/admin/integrations", TOKEN_A,
+        "{\"type\":\"custom\",\"name\":\"a\\u0000b\",\"settings\":{}}");
+    assertThat(named.status()).isEqualTo(400);
+    assertThat(named.json().at("/error/message").asText()).contains("'name'");
+
+    Reply status = call("POST", "/external-api", null,
+        "{\"action\":\"status\",\"integration_key\":\"" + key + "\"}");
+    assertThat(status.json().at("/data/stats/total_sessions").asLong()).isZero();
+    assertThat(status.json().at("/data/stats/webhook_events_pending").asLong()).isZero();
+  }
+
+  @Test
   void tooLargeBodiesAre413() throws Exception {
     Reply r = call("POST", "/external-api", null, "{\"action\":\"chat\",\"message\":\""
         + "x".repeat(5000) + "\"}");
