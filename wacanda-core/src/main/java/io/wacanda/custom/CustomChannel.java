@@ -95,9 +95,17 @@ final class CustomChannel implements Channel {
     if (text.isBlank()) {
       throw WacandaException.invalid("data.message is required");
     }
+    if (text.length() > 10_000) {
+      throw WacandaException.invalid("data.message must be at most 10000 characters");
+    }
     String id = data.path("message_id").asText("");
-    return InboundMessage.text(id.isBlank() ? fallbackId : id, sender,
-        data.path("sender_name").asText(""), now, text);
+    String name = data.path("sender_name").asText("");
+    // the same bounds as the external API's fields, within every store's columns
+    if (id.length() > 256 || name.length() > 256) {
+      throw WacandaException.invalid("data.message_id and data.sender_name must be at most 256 "
+          + "characters");
+    }
+    return InboundMessage.text(id.isBlank() ? fallbackId : id, sender, name, now, text);
   }
 
   @Override
