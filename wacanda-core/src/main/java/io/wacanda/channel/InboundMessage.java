@@ -1,7 +1,7 @@
 package io.wacanda.channel;
 
-import java.time.Instant;
 import io.wacanda.internal.Texts;
+import java.time.Instant;
 import java.util.Objects;
 
 /**

@@ -263,14 +263,13 @@ class CrashIT {
 
       // every acknowledged message answered, and the inbox drained
       String prefix = "out:" + integrationId + ":m-";
-      HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
       boolean drained = receiver.await(() -> {
         for (int n = 0; n < MESSAGES; n++) {
           if (!receiver.deliveries.containsKey(prefix + n + ":0")) {
             return false;
           }
         }
-        return pending(admin, last, integrationId) == 0;
+        return pending(http, last, integrationId) == 0;
       }, Duration.ofSeconds(180));
       if (!drained) {
         last.dumpThreads(label + "-life-" + KILLS);
@@ -283,7 +282,7 @@ class CrashIT {
       }
       assertThat(drained).as("every message answered and the inbox drained (unanswered, first "
           + "20: %s; pending: %d; thread dumps in target/crash-logs)", unanswered,
-          pending(admin, last, integrationId)).isTrue();
+          pending(http, last, integrationId)).isTrue();
       last.stop();
       child = null;
 
