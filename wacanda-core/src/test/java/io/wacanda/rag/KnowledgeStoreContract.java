@@ -96,6 +96,19 @@ public abstract class KnowledgeStoreContract {
   }
 
   @Test
+  public void storesAPassageParsedFromAFileHoldingANulByte() {
+    // PostgreSQL refuses U+0000 in text; parsed text carries U+FFFD in its place
+    ParsedDocument parsed = DocumentParser.plainText().parse(Document.of("nul", "Nul",
+        "kb/nul.txt", "text/plain", "Refunds\0 take 5 days."));
+    KnowledgeChunk chunk = chunk(ACME, "nul", 0, parsed.sections().get(0).text());
+
+    store.save(document(ACME, "nul", "h", 1), List.of(chunk));
+
+    assertThat(store.findChunk(ACME, "nul#0").orElseThrow().text())
+        .isEqualTo("Refunds\uFFFD take 5 days.");
+  }
+
+  @Test
   public void replacingADocumentReplacesAllItsChunks() {
     store.save(document(ACME, "faq", "v1", 3), chunks(ACME, "faq", 3));
     KnowledgeDocument v2 = document(ACME, "faq", "v2", 1);
