@@ -17,6 +17,7 @@ import io.wacanda.http.HttpRequest;
 import io.wacanda.integration.ChannelContext;
 import io.wacanda.integration.TestCheck;
 import io.wacanda.internal.Json;
+import io.wacanda.internal.MessageLimits;
 import io.wacanda.security.StandardWebhooks;
 import java.io.IOException;
 import java.net.URI;
@@ -83,27 +84,30 @@ final class CustomChannel implements Channel {
   }
 
   /**
-   * Reads {@code sender_id}, {@code sender_name}, {@code message}, {@code message_id}; shared with
-   * the external API's {@code webhook} action.
+   * Reads {@code sender_id}, {@code sender_name}, {@code message}, {@code message_id}, bounded like
+   * the external API's {@code webhook} action ({@link MessageLimits}). Unlike that action it does
+   * not refuse U+0000: a platform would only retry the same bytes ({@link InboundMessage} replaces
+   * it).
    */
   static InboundMessage parseMessage(JsonNode data, String fallbackId, Instant now) {
     String sender = data.path("sender_id").asText("");
     String text = data.path("message").asText("");
-    if (sender.isBlank() || sender.length() > 256) {
-      throw WacandaException.invalid("data.sender_id is required (at most 256 characters)");
+    if (sender.isBlank() || sender.length() > MessageLimits.ID) {
+      throw WacandaException.invalid("data.sender_id is required (at most " + MessageLimits.ID
+          + " characters)");
     }
     if (text.isBlank()) {
       throw WacandaException.invalid("data.message is required");
     }
-    if (text.length() > 10_000) {
-      throw WacandaException.invalid("data.message must be at most 10000 characters");
+    if (text.length() > MessageLimits.TEXT) {
+      throw WacandaException.invalid("data.message must be at most " + MessageLimits.TEXT
+          + " characters");
     }
     String id = data.path("message_id").asText("");
     String name = data.path("sender_name").asText("");
-    // the same bounds as the external API's fields, within every store's columns
-    if (id.length() > 256 || name.length() > 256) {
-      throw WacandaException.invalid("data.message_id and data.sender_name must be at most 256 "
-          + "characters");
+    if (id.length() > MessageLimits.ID || name.length() > MessageLimits.ID) {
+      throw WacandaException.invalid("data.message_id and data.sender_name must be at most "
+          + MessageLimits.ID + " characters");
     }
     return InboundMessage.text(id.isBlank() ? fallbackId : id, sender, name, now, text);
   }

@@ -14,6 +14,7 @@ import io.wacanda.inbox.WebhookInbox;
 import io.wacanda.integration.Integration;
 import io.wacanda.integration.IntegrationService;
 import io.wacanda.internal.Ids;
+import io.wacanda.internal.MessageLimits;
 import io.wacanda.security.RateLimiter;
 import io.wacanda.usage.ApiUsage;
 import io.wacanda.usage.ApiUsageStore;
@@ -28,7 +29,6 @@ import java.util.Optional;
 final class ExternalApi {
   /** Replies to synchronous chat are returned whole; no platform limit applies. */
   private static final ChannelLimits SYNC_LIMITS = ChannelLimits.textOnly(100_000);
-  private static final int MAX_MESSAGE = 10_000;
 
   private final IntegrationService integrations;
   private final ConversationEngine engine;
@@ -91,10 +91,10 @@ final class ExternalApi {
   }
 
   private HttpResponse chat(Integration integration, JsonNode body) {
-    String sender = Requests.requiredText(body, "sender_id", 256);
-    String message = Requests.requiredText(body, "message", MAX_MESSAGE);
-    String name = Requests.optionalText(body, "sender_name", 256).orElse("");
-    String messageId = Requests.optionalText(body, "message_id", 256)
+    String sender = Requests.requiredText(body, "sender_id", MessageLimits.ID);
+    String message = Requests.requiredText(body, "message", MessageLimits.TEXT);
+    String name = Requests.optionalText(body, "sender_name", MessageLimits.ID).orElse("");
+    String messageId = Requests.optionalText(body, "message_id", MessageLimits.ID)
         .orElseGet(() -> Ids.next("chat"));
     InboundMessage in = InboundMessage.text(messageId, sender, name, clock.instant(), message);
     TurnResult turn = engine.chat(integration, in, SYNC_LIMITS);
@@ -116,15 +116,16 @@ final class ExternalApi {
     }
     InboundEvent event;
     if (eventType.equals("message_received")) {
-      String sender = Requests.requiredText(data, "sender_id", 256);
-      String text = Requests.requiredText(data, "message", MAX_MESSAGE);
-      String name = Requests.optionalText(data, "sender_name", 256).orElse("");
-      String messageId = Requests.optionalText(data, "message_id", 256)
+      String sender = Requests.requiredText(data, "sender_id", MessageLimits.ID);
+      String text = Requests.requiredText(data, "message", MessageLimits.TEXT);
+      String name = Requests.optionalText(data, "sender_name", MessageLimits.ID).orElse("");
+      String messageId = Requests.optionalText(data, "message_id", MessageLimits.ID)
           .orElseGet(() -> Ids.next("ext"));
       event = new InboundEvent.Message(
           InboundMessage.text(messageId, sender, name, clock.instant(), text));
     } else {
-      String id = Requests.optionalText(data, "event_id", 256).orElseGet(() -> Ids.next("ext"));
+      String id = Requests.optionalText(data, "event_id", MessageLimits.ID)
+          .orElseGet(() -> Ids.next("ext"));
       event = new InboundEvent.Ignored(id, eventType);
     }
     WebhookEventStore.AppendResult r =
