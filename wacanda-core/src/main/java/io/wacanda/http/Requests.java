@@ -65,14 +65,13 @@ final class Requests {
     if (s.length() > maxLength) {
       throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
     }
-    return withoutNul(field, s);
+    return withoutNul("'" + field + "'", s);
   }
 
   /** U+0000 cannot be stored (PostgreSQL refuses it in text): a clear 400, not a failed write. */
-  private static String withoutNul(String field, String s) {
+  private static String withoutNul(String what, String s) {
     if (s.indexOf('\0') >= 0) {
-      throw WacandaException.invalid("'" + field + "' must not contain the NUL character "
-          + "(U+0000)");
+      throw WacandaException.invalid(what + " must not contain the NUL character (U+0000)");
     }
     return s;
   }
@@ -88,7 +87,7 @@ final class Requests {
     if (v.asText().length() > maxLength) {
       throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
     }
-    return Optional.of(withoutNul(field, v.asText()));
+    return Optional.of(withoutNul("'" + field + "'", v.asText()));
   }
 
   /** An object of scalar values as strings (integration settings). */
@@ -108,11 +107,8 @@ final class Requests {
       if (value.isNull()) {
         out.put(e.getKey(), "");
       } else if (value.isValueNode()) {
-        if (e.getKey().indexOf('\0') >= 0) {
-          throw WacandaException.invalid("'" + field + "' keys must not contain the NUL "
-              + "character (U+0000)");
-        }
-        out.put(e.getKey(), withoutNul(field + "." + e.getKey(), value.asText()));
+        String key = withoutNul("'" + field + "' keys", e.getKey());
+        out.put(key, withoutNul("'" + field + "." + key + "'", value.asText()));
       } else {
         throw WacandaException.invalid("'" + field + "." + e.getKey() + "' must be a string, "
             + "number or boolean");
