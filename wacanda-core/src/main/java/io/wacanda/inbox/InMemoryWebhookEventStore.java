@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
- * {@link WebhookEventStore} held in memory: events by id, with indexes by (tenant, integration,
- * idempotency key), by integration, and two queues ordered by creation time, one of PENDING and
- * PROCESSING events for claiming, one of PROCESSED and DEAD events for retention. Thread-safe.
+ * {@link WebhookEventStore} held in memory: events by id, with an index by (tenant, integration,
+ * idempotency key), counters per integration and status, and two queues ordered by creation time,
+ * one of PENDING and PROCESSING events for claiming, one of PROCESSED and DEAD events for
+ * retention. {@link #list} scans every event (an admin call; an index by integration would cost
+ * every append). Thread-safe.
  * {@link #append} takes no lock (it sits on the webhook acknowledgement path): it wins the
  * idempotency key with one atomic {@code putIfAbsent} and hands the event to the claim queues
  * through a lock-free arrivals queue; claims, transitions and retention take one lock, so no
@@ -41,7 +42,8 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
   private final Object lock = new Object();
   private final Map<String, Stored> byId = new ConcurrentHashMap<>();
   private final Map<DedupKey, String> idByKey = new ConcurrentHashMap<>();
-  private final Map<Scope, Set<String>> idsByIntegration = new ConcurrentHashMap<>();
+  /** Events per integration and status, for {@link #countByStatus} without a scan. */
+  private final Map<Scope, StatusCounts> countsByIntegration = new ConcurrentHashMap<>();
   /** Appended events not yet moved into {@link #live} or {@link #terminal}. */
   private final Queue<Slot> arrivals = new ConcurrentLinkedQueue<>();
   private final NavigableSet<Slot> live = new TreeSet<>();
@@ -78,11 +80,8 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
         return new AppendResult(earlier.event(), true);
       }
     }
-    idsByIntegration.compute(Scope.of(event), (s, ids) -> {
-      Set<String> set = ids == null ? ConcurrentHashMap.newKeySet() : ids;
-      set.add(event.id());
-      return set;
-    });
+    // Counted before it can be claimed (arrivals), so a transition never decrements first.
+    counts(Scope.of(event)).add(event.status(), 1);
     arrivals.add(stored.slot());
     return new AppendResult(event, false);
   }
@@ -122,6 +121,7 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
               e.attempts() + 1, e.nextAttemptAt(), Optional.of(leaseUntil), e.lastError(),
               e.createdAt(), e.processedAt());
           byId.put(e.id(), new Stored(next, stored.slot()));
+          recount(e, next);
           claimed.add(next);
         }
       }
@@ -175,14 +175,12 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
 
   @Override
   public Map<EventStatus, Long> countByStatus(TenantId tenant, String integrationId) {
-    Map<EventStatus, Long> counts = new EnumMap<>(EventStatus.class);
+    StatusCounts counts = countsByIntegration.get(new Scope(tenant, integrationId));
+    Map<EventStatus, Long> out = new EnumMap<>(EventStatus.class);
     for (EventStatus status : EventStatus.values()) {
-      counts.put(status, 0L);
+      out.put(status, counts == null ? 0L : Math.max(0, counts.get(status)));
     }
-    for (Stored stored : integrationEvents(tenant, integrationId)) {
-      counts.merge(stored.event().status(), 1L, Long::sum);
-    }
-    return counts;
+    return out;
   }
 
   @Override
@@ -199,10 +197,7 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
         WebhookEvent event = byId.get(slot.id()).event();
         // Integration index first, then the key, then the event: a concurrent append that sees
         // the key still finds the event, or sees no key and stores a new one.
-        idsByIntegration.computeIfPresent(Scope.of(event), (s, ids) -> {
-          ids.remove(event.id());
-          return ids.isEmpty() ? null : ids;
-        });
+        counts(Scope.of(event)).add(event.status(), -1);
         idByKey.remove(DedupKey.of(event), event.id());
         byId.remove(slot.id());
         deleted++;
@@ -231,6 +226,7 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
       }
       WebhookEvent next = change.apply(stored.event());
       byId.put(eventId, new Stored(next, stored.slot()));
+      recount(stored.event(), next);
       if (isTerminal(next.status())) {
         live.remove(stored.slot());
         terminal.add(stored.slot());
@@ -239,15 +235,49 @@ public final class InMemoryWebhookEventStore implements WebhookEventStore {
     }
   }
 
+  /** Scans every event: listing is an admin call, and an index would cost every append. */
   private List<Stored> integrationEvents(TenantId tenant, String integrationId) {
     List<Stored> rows = new ArrayList<>();
-    for (String id : idsByIntegration.getOrDefault(new Scope(tenant, integrationId), Set.of())) {
-      Stored stored = byId.get(id);
-      if (stored != null) {
+    for (Stored stored : byId.values()) {
+      WebhookEvent e = stored.event();
+      if (e.integrationId().equals(integrationId) && e.tenant().equals(tenant)) {
         rows.add(stored);
       }
     }
     return rows;
+  }
+
+  /** Moves an event from its old status's counter to its new one's; callers hold the lock. */
+  private void recount(WebhookEvent before, WebhookEvent after) {
+    if (before.status() != after.status()) {
+      StatusCounts counts = counts(Scope.of(after));
+      counts.add(before.status(), -1);
+      counts.add(after.status(), 1);
+    }
+  }
+
+  private StatusCounts counts(Scope scope) {
+    return countsByIntegration.computeIfAbsent(scope, s -> new StatusCounts());
+  }
+
+  /** One counter per status; kept for an integration once it has had an event. */
+  private static final class StatusCounts {
+    private final java.util.concurrent.atomic.LongAdder[] counts =
+        new java.util.concurrent.atomic.LongAdder[EventStatus.values().length];
+
+    StatusCounts() {
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = new java.util.concurrent.atomic.LongAdder();
+      }
+    }
+
+    void add(EventStatus status, long n) {
+      counts[status.ordinal()].add(n);
+    }
+
+    long get(EventStatus status) {
+      return counts[status.ordinal()].sum();
+    }
   }
 
   private NavigableSet<Slot> queueOf(EventStatus status) {

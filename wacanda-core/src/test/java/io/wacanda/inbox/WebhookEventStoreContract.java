@@ -464,4 +464,47 @@ public abstract class WebhookEventStoreContract {
     assertThat(result.duplicate()).isFalse();
     assertThat(result.event().id()).isEqualTo("e-2");
   }
+
+  @Test
+  void countByStatusFollowsRetriesExpiredLeasesAndRetention() {
+    for (int n = 0; n < 4; n++) {
+      store.append(event("e-" + n, T0.plusSeconds(n)));
+    }
+    store.claimDue(T0.plusSeconds(10), 4, LEASE);
+    store.markProcessed(TENANT_A, "e-0", 1, T0.plusSeconds(11));
+    store.markRetry(TENANT_A, "e-1", 1, T0.plusSeconds(20), "try later");
+    store.markDead(TENANT_A, "e-2", 1, "gave up", T0.plusSeconds(11));
+    // e-3's lease runs out and it is claimed again: still one PROCESSING event, not two.
+    store.claimDue(T0.plusSeconds(10).plus(LEASE).plusSeconds(1), 4, LEASE);
+
+    assertThat(store.countByStatus(TENANT_A, INTEGRATION_A)).containsEntry(EventStatus.PENDING, 0L)
+        .containsEntry(EventStatus.PROCESSING, 2L).containsEntry(EventStatus.PROCESSED, 1L)
+        .containsEntry(EventStatus.DEAD, 1L);
+
+    store.deleteTerminalBefore(T0.plus(Duration.ofDays(8)), 10);
+
+    assertThat(store.countByStatus(TENANT_A, INTEGRATION_A)).containsEntry(EventStatus.PENDING, 0L)
+        .containsEntry(EventStatus.PROCESSING, 2L).containsEntry(EventStatus.PROCESSED, 0L)
+        .containsEntry(EventStatus.DEAD, 0L);
+    assertThat(store.countByStatus(TENANT_B, INTEGRATION_B))
+        .containsEntry(EventStatus.PENDING, 0L).containsEntry(EventStatus.PROCESSING, 0L);
+  }
+
+  @Test
+  void countByStatusCountsConcurrentAppendsOnceEachDuplicatesNever() throws Exception {
+    AtomicInteger next = new AtomicInteger();
+
+    Concurrently.run(8, () -> {
+      for (int i = 0; i < 50; i++) {
+        int n = next.getAndIncrement();
+        // Every key twice: the second append of a key is a duplicate.
+        store.append(event("e-" + n, TENANT_A, INTEGRATION_A, "key-" + (n / 2), T0));
+      }
+      return null;
+    });
+
+    assertThat(store.countByStatus(TENANT_A, INTEGRATION_A))
+        .containsEntry(EventStatus.PENDING, 200L);
+    assertThat(store.list(TENANT_A, INTEGRATION_A, Optional.empty(), 1_000)).hasSize(200);
+  }
 }
