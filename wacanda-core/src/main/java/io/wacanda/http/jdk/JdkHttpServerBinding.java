@@ -48,6 +48,13 @@ public final class JdkHttpServerBinding implements AutoCloseable {
   private static final int MAX_STREAMS = 64;
   private final AtomicInteger streams = new AtomicInteger();
   private final AutoCloseable waitingReport;
+  /** How long the server counts as saturated after every request thread was last taken. */
+  private static final long SATURATION_MEMORY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private final int threads;
+  /** Exchanges handed to the pool and not yet finished (running or queued). */
+  private final AtomicInteger pending = new AtomicInteger();
+  /** {@link System#nanoTime()} when a submission last found every request thread taken. */
+  private volatile long lastSaturated = System.nanoTime() - 2 * SATURATION_MEMORY_NANOS;
 
   private JdkHttpServerBinding(Builder b) throws IOException {
     this.handler = b.handler;
@@ -60,15 +67,48 @@ public final class JdkHttpServerBinding implements AutoCloseable {
           t.setDaemon(true);
           return t;
         }, new ThreadPoolExecutor.CallerRunsPolicy());
+    this.threads = b.threads;
     this.server = HttpServer.create(b.address, b.backlog);
-    server.setExecutor(executor);
+    server.setExecutor(this::submit);
     server.createContext(contextPath.isEmpty() ? "/" : contextPath, this::exchange);
-    // Every request thread busy, or requests queued for one: the inbox workers step aside while
-    // the server is saturated, so that acknowledgements never wait for event processing. A few
-    // slow requests (a chat waiting on a model) leave threads free and do not hold the workers.
-    int threads = b.threads;
-    this.waitingReport = handler.reportRequestsWaiting(
-        () -> !executor.getQueue().isEmpty() || executor.getActiveCount() >= threads);
+    // Saturated (every request thread busy, or requests queued for one) now or in the last
+    // SATURATION_MEMORY: the inbox workers step aside, so that acknowledgements never wait for
+    // event processing. A few slow requests (a chat waiting on a model) leave threads free and do
+    // not hold the workers.
+    this.waitingReport = handler.reportRequestsWaiting(this::saturated);
+  }
+
+  /**
+   * Hands an exchange to the request pool, counting it until it ends. Counting here rather than
+   * asking the pool (active count, queue) costs one atomic add per request and no lock, and it
+   * sees the moment of every submission: a closed-loop load keeps the server saturated even when a
+   * look at the pool at a random instant catches a thread between two requests.
+   */
+  private void submit(Runnable exchange) {
+    if (pending.incrementAndGet() >= threads) {
+      long now = System.nanoTime();
+      if (now - lastSaturated > SATURATION_MEMORY_NANOS / 8) { // write the shared field rarely
+        lastSaturated = now;
+      }
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          exchange.run();
+        } finally {
+          pending.decrementAndGet();
+        }
+      });
+    } catch (RuntimeException e) {
+      pending.decrementAndGet();
+      throw e;
+    }
+  }
+
+  /** Whether every request thread is taken now, or was in the last {@code SATURATION_MEMORY}. */
+  private boolean saturated() {
+    return pending.get() >= threads
+        || System.nanoTime() - lastSaturated < SATURATION_MEMORY_NANOS;
   }
 
   public static Builder builder(WacandaHttpHandler handler) {
