@@ -65,13 +65,17 @@ final class Requests {
     if (s.length() > maxLength) {
       throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
     }
-    return withoutNul("'" + field + "'", s);
+    return validText("'" + field + "'", s);
   }
 
-  /** U+0000 cannot be stored (PostgreSQL refuses it in text): a clear 400, not a failed write. */
-  private static String withoutNul(String what, String s) {
-    if (s.indexOf('\0') >= 0) {
-      throw WacandaException.invalid(what + " must not contain the NUL character (U+0000)");
+  /**
+   * U+0000 cannot be stored (PostgreSQL refuses it in text) and an unpaired surrogate cannot be
+   * written as UTF-8 (every answer carrying it would break): a clear 400, not a failed write.
+   */
+  private static String validText(String what, String s) {
+    String problem = io.wacanda.internal.Texts.problem(s);
+    if (problem != null) {
+      throw WacandaException.invalid(what + " must not " + problem);
     }
     return s;
   }
@@ -87,7 +91,7 @@ final class Requests {
     if (v.asText().length() > maxLength) {
       throw WacandaException.invalid("'" + field + "' must be at most " + maxLength + " characters");
     }
-    return Optional.of(withoutNul("'" + field + "'", v.asText()));
+    return Optional.of(validText("'" + field + "'", v.asText()));
   }
 
   /** An object of scalar values as strings (integration settings). */
@@ -107,8 +111,8 @@ final class Requests {
       if (value.isNull()) {
         out.put(e.getKey(), "");
       } else if (value.isValueNode()) {
-        String key = withoutNul("'" + field + "' keys", e.getKey());
-        out.put(key, withoutNul("'" + field + "." + key + "'", value.asText()));
+        String key = validText("'" + field + "' keys", e.getKey());
+        out.put(key, validText("'" + field + "." + key + "'", value.asText()));
       } else {
         throw WacandaException.invalid("'" + field + "." + e.getKey() + "' must be a string, "
             + "number or boolean");

@@ -41,6 +41,32 @@ class StorableTextTest {
   }
 
   @Test
+  void unpairedSurrogatesAreReplacedAndProperPairsKept() {
+    assertThat(io.wacanda.internal.Texts.storable("a\uD800b")).isEqualTo(REPLACED);
+    assertThat(io.wacanda.internal.Texts.storable("a\uDC00b")).isEqualTo(REPLACED);
+    assertThat(io.wacanda.internal.Texts.storable("end \uD83D")).isEqualTo("end \uFFFD");
+    assertThat(io.wacanda.internal.Texts.storable("\uDE00\uD83D\uDE00\uD83D"))
+        .isEqualTo("\uFFFD\uD83D\uDE00\uFFFD"); // reversed pair, then a pair, then a lone high
+    assertThat(io.wacanda.internal.Texts.storable("\0\uD83D\uDE00\0"))
+        .isEqualTo("\uFFFD\uD83D\uDE00\uFFFD");
+    InboundMessage m = InboundMessage.text("m\uD800", "s", "n\uDFFF", Instant.EPOCH, "hi \uD800");
+    assertThat(List.of(m.messageId(), m.senderName(), m.content().asText()))
+        .containsExactly("m\uFFFD", "n\uFFFD", "hi \uFFFD");
+    // What was replaced can be written as UTF-8 and read back unchanged.
+    String json = io.wacanda.internal.Json.writeString(m);
+    assertThat(new String(json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(json);
+  }
+
+  @Test
+  void problemNamesNulAndUnpairedSurrogatesAndPassesText() {
+    assertThat(io.wacanda.internal.Texts.problem("a\0b")).contains("NUL");
+    assertThat(io.wacanda.internal.Texts.problem("a\uD800b")).contains("unpaired surrogate")
+        .contains("\\ud800");
+    assertThat(io.wacanda.internal.Texts.problem("Déjà vu \uD83D\uDE00")).isNull();
+  }
+
+  @Test
   void textWithoutNulIsKeptAsItIs() {
     String text = "Déjà vu \uD83D\uDE00 \t tab";
     assertThat(InboundMessage.text("m", "s", "n", Instant.EPOCH, text).content().asText())

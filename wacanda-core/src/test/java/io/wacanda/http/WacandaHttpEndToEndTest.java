@@ -281,6 +281,34 @@ class WacandaHttpEndToEndTest {
   }
 
   @Test
+  void aLoneSurrogateIs400NamingTheFieldAndChangesNothing() throws Exception {
+    // JSON lets "\ud800" through, but it is not text: UTF-8 cannot encode it, so every answer
+    // and listing that carried it would fail to be written.
+    String key = createCustom(TOKEN_A, "Surrogate", "{}").get("api_key").asText();
+    for (String body : List.of(
+        "{\"action\":\"chat\",\"integration_key\":\"" + key
+            + "\",\"sender_id\":\"u\\ud800x\",\"message\":\"hi\"}",
+        "{\"action\":\"chat\",\"integration_key\":\"" + key
+            + "\",\"sender_id\":\"u\",\"message\":\"hi \\udc00\"}",
+        "{\"action\":\"webhook\",\"integration_key\":\"" + key
+            + "\",\"data\":{\"sender_id\":\"u\",\"message\":\"x\",\"platform\":\"p\\ud83d\"}}")) {
+      Reply r = call("POST", "/external-api", null, body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.json().at("/error/code").asText()).isEqualTo("INVALID_REQUEST");
+      assertThat(r.json().at("/error/message").asText()).contains("surrogate")
+          .containsAnyOf("'sender_id'", "'message'", "'platform'");
+    }
+    Reply paired = call("POST", "/external-api", null, "{\"action\":\"chat\",\"integration_key\":\""
+        + key + "\",\"sender_id\":\"u\",\"message\":\"hi \\ud83d\\ude00\"}");
+    assertThat(paired.status()).isEqualTo(200); // a proper pair is an emoji, not an error
+
+    Reply status = call("POST", "/external-api", null,
+        "{\"action\":\"status\",\"integration_key\":\"" + key + "\"}");
+    assertThat(status.json().at("/data/stats/total_sessions").asLong()).isEqualTo(1);
+    assertThat(status.json().at("/data/stats/webhook_events_pending").asLong()).isZero();
+  }
+
+  @Test
   void tooLargeBodiesAre413() throws Exception {
     Reply r = call("POST", "/external-api", null, "{\"action\":\"chat\",\"message\":\""
         + "x".repeat(5000) + "\"}");
