@@ -19,7 +19,8 @@ class EnvelopeTest {
     data.put("event_id", "evt_abc");
     data.put("status", "PENDING");
     data.put("duplicate", false);
-    data.put("platform", "quote \" backslash \\ newline \n tab \t nul \u0000 é 日本 😀 </script>");
+    data.put("platform", "quote \" backslash \\ newline \n tab \t nul \u0000 é 日本 😀 </script>"
+        + " \b \f \r \u001f \u007f \u2028 / \u0080 lone \ud800 x");
     data.put("count", 42);
     data.put("big", Long.MAX_VALUE);
     data.put("ok", true);
