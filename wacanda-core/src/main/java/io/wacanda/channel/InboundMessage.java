@@ -1,5 +1,6 @@
 package io.wacanda.channel;
 
+import io.wacanda.internal.MessageLimits;
 import io.wacanda.internal.Texts;
 import java.time.Instant;
 import java.util.Objects;
@@ -11,7 +12,9 @@ import java.util.Objects;
  * @param chatId where replies go (a Telegram chat, a WhatsApp number); equals {@code senderId} in
  *     one-to-one chats
  * @param senderId the platform's id of the customer; one session per (integration, sender)
- * @param senderName display name when the platform gives one; empty otherwise
+ * @param senderName display name when the platform gives one, cut to 256 characters (a display
+ *     name is shown, not matched, and a longer one would not fit the stores' columns); empty
+ *     otherwise
  * @param replyToMessageId the message this one replies to; empty when none
  *
  * <p>Strings here and in {@link MessageContent} never hold U+0000 (NUL): it becomes U+FFFD, since
@@ -30,7 +33,8 @@ public record InboundMessage(
     messageId = Texts.storable(Objects.requireNonNull(messageId, "messageId"));
     senderId = Texts.storable(Objects.requireNonNull(senderId, "senderId"));
     chatId = chatId == null || chatId.isEmpty() ? senderId : Texts.storable(chatId);
-    senderName = senderName == null ? "" : Texts.storable(senderName);
+    senderName = senderName == null ? ""
+        : Texts.storable(Texts.truncate(senderName, MessageLimits.ID));
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(content, "content");
     replyToMessageId = replyToMessageId == null ? "" : Texts.storable(replyToMessageId);

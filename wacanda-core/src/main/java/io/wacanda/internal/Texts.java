@@ -64,4 +64,16 @@ public final class Texts {
     }
     return true;
   }
+
+  /**
+   * {@code s} cut to at most {@code max} chars, never between the two halves of a surrogate pair;
+   * null stays null.
+   */
+  public static String truncate(String s, int max) {
+    if (s == null || s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
+  }
 }

@@ -67,6 +67,19 @@ class StorableTextTest {
   }
 
   @Test
+  void overLongDisplayNamesAreCutWithoutSplittingASurrogatePair() {
+    String name = "n".repeat(1_000);
+    assertThat(InboundMessage.text("m", "s", name, Instant.EPOCH, "hi").senderName())
+        .hasSize(256);
+    String straddling = "n".repeat(255) + "\uD83D\uDE00" + "tail";
+    assertThat(InboundMessage.text("m", "s", straddling, Instant.EPOCH, "hi").senderName())
+        .isEqualTo("n".repeat(255));
+    String exact = "n".repeat(254) + "\uD83D\uDE00";
+    assertThat(InboundMessage.text("m", "s", exact, Instant.EPOCH, "hi").senderName())
+        .isSameAs(exact);
+  }
+
+  @Test
   void textWithoutNulIsKeptAsItIs() {
     String text = "Déjà vu \uD83D\uDE00 \t tab";
     assertThat(InboundMessage.text("m", "s", "n", Instant.EPOCH, text).content().asText())
