@@ -114,6 +114,8 @@ final class ExternalApi {
     if (data == null || !data.isObject()) {
       throw WacandaException.invalid("'data' must be an object");
     }
+    // Every field is checked before anything is stored: bad input changes nothing.
+    Optional<String> platform = Requests.optionalText(data, "platform", 100);
     InboundEvent event;
     if (eventType.equals("message_received")) {
       String sender = Requests.requiredText(data, "sender_id", MessageLimits.ID);
@@ -134,7 +136,7 @@ final class ExternalApi {
     out.put("event_id", r.event().id());
     out.put("status", r.event().status().name());
     out.put("duplicate", r.duplicate());
-    Requests.optionalText(data, "platform", 100).ifPresent(p -> out.put("platform", p));
+    platform.ifPresent(p -> out.put("platform", p));
     return Envelope.ok(202, out);
   }
 
