@@ -2,6 +2,7 @@ package io.wacanda.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -36,7 +37,8 @@ final class Requests {
       String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
       String why = original.startsWith("Duplicate field")
           ? "a field appears twice"
-          : original.startsWith("Trailing token") ? "there is more after the JSON value" : "";
+          : original.startsWith("Trailing token") ? "there is more after the JSON value"
+          : e instanceof StreamConstraintsException ? limitExceeded(original) : "";
       throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body is not valid JSON"
           + (why.isEmpty() ? "" : ": " + why)
           + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
@@ -48,6 +50,19 @@ final class Requests {
       throw new WacandaException(ErrorCode.MALFORMED_JSON, "request body must be a JSON object");
     }
     return node;
+  }
+
+  /** Jackson's read limits, said without naming its classes. */
+  private static String limitExceeded(String original) {
+    if (original.startsWith("Document nesting depth")) {
+      return "it nests deeper than " + Json.mapper().getFactory().streamReadConstraints()
+          .getMaxNestingDepth() + " levels";
+    }
+    if (original.startsWith("Number value length")) {
+      return "a number is longer than " + Json.mapper().getFactory().streamReadConstraints()
+          .getMaxNumberLength() + " digits";
+    }
+    return "it exceeds a size limit";
   }
 
   static String requiredText(JsonNode node, String field, int maxLength) {

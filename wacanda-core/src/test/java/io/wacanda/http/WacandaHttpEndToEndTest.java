@@ -307,6 +307,20 @@ class WacandaHttpEndToEndTest {
   }
 
   @Test
+  void bodiesPastJsonReadLimitsAre400SayingWhich() throws Exception {
+    Reply deep = call("POST", "/external-api", null, "[".repeat(1500) + "]".repeat(1500));
+    assertThat(deep.status()).isEqualTo(400);
+    assertThat(deep.json().at("/error/code").asText()).isEqualTo("MALFORMED_JSON");
+    assertThat(deep.json().at("/error/message").asText()).contains("nests deeper than 1000 levels")
+        .doesNotContain("StreamReadConstraints");
+    Reply number = call("POST", "/external-api", null,
+        "{\"action\":\"status\",\"n\":1" + "0".repeat(1500) + "}");
+    assertThat(number.status()).isEqualTo(400);
+    assertThat(number.json().at("/error/message").asText())
+        .contains("a number is longer than 1000 digits");
+  }
+
+  @Test
   void tooLargeBodiesAre413() throws Exception {
     Reply r = call("POST", "/external-api", null, "{\"action\":\"chat\",\"message\":\""
         + "x".repeat(5000) + "\"}");
