@@ -84,8 +84,8 @@ final class Requests {
   }
 
   /**
-   * U+0000 cannot be stored (PostgreSQL refuses it in text) and an unpaired surrogate cannot be
-   * written as UTF-8 (every answer carrying it would break): a clear 400, not a failed write.
+   * U+0000 cannot be stored (PostgreSQL refuses it in text) and an unpaired surrogate is not text
+   * (stored as '?', answered as ill-formed Unicode): a clear 400, not a failed or mangled write.
    */
   private static String validText(String what, String s) {
     String problem = io.wacanda.internal.Texts.problem(s);
