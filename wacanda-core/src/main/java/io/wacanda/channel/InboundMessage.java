@@ -17,8 +17,9 @@ import java.util.Objects;
  *     otherwise
  * @param replyToMessageId the message this one replies to; empty when none
  *
- * <p>Strings here and in {@link MessageContent} never hold U+0000 (NUL): it becomes U+FFFD, since
- * databases such as PostgreSQL cannot store it.
+ * <p>Strings here and in {@link MessageContent} never hold U+0000 (NUL) or an unpaired surrogate:
+ * each becomes U+FFFD ({@code Texts.storable}), since PostgreSQL cannot store NUL and a lone
+ * surrogate is not text.
  */
 public record InboundMessage(
     String messageId,
